@@ -1,0 +1,49 @@
+# stack-mitosis: everything a fresh machine needs comes from these targets.
+VENV := .venv
+BIN := $(VENV)/bin
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_HOME := $(CURDIR)/.cdk-home
+LAYER_PLATFORM := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
+
+.PHONY: setup demo test synth check bench clean
+
+setup: $(VENV)/.installed node_modules/.installed build/layer/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The Lambda dependency layer: Linux wheels for the Lambda runtime, whatever this machine is.
+build/layer/.installed: requirements-lambda.txt $(VENV)/.installed
+	rm -rf build/layer
+	$(BIN)/pip install -q --target build/layer/python $(LAYER_PLATFORM) -r requirements-lambda.txt
+	touch $@
+
+layer: build/layer/.installed
+
+demo: setup
+	$(BIN)/mitosis demo
+
+test: setup
+	$(BIN)/pytest -q -n 2
+
+synth: setup
+	npx --no-install cdk synth --quiet
+	@ls cdk.out/*.template.json
+
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy lambdas/mitosis infrastructure simulator
+
+bench: setup
+	$(BIN)/python -m simulator.bench
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out build .cdk-home

@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""CDK entry point (`cdk synth`, `cdk deploy`): the refresh jobs come from cdk.json context. No AWS calls."""
+
+from infrastructure.app import build_app
+
+if __name__ == "__main__":
+    build_app(outdir="cdk.out").synth()

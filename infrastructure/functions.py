@@ -1,0 +1,123 @@
+"""One Lambda function per workflow state, each with a role that allows only what that state does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_cdk import ArnFormat, Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infrastructure.settings import RefreshJob
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_SOURCE = PROJECT_ROOT / "lambdas"
+# Third-party packages the Lambda runtime lacks (pydantic, Powertools), built by `make layer`.
+DEPENDENCY_LAYER = PROJECT_ROOT / "build" / "layer"
+
+# Construct id -> handler module in lambdas/mitosis/handlers.
+HANDLERS = {
+    "Describe": "describe",
+    "Plan": "plan",
+    "Clone": "clone",
+    "Promote": "promote",
+    "CreateReplica": "create_replica",
+    "EnableBackups": "enable_backups",
+    "WaitAvailable": "wait_available",
+    "Rename": "rename",
+    "Restart": "restart",
+    "WaitRestart": "wait_restart",
+    "DeleteOld": "delete_old",
+    "WaitDeleted": "wait_deleted",
+}
+MUTATING_RDS_ACTIONS = [
+    "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:PromoteReadReplica", "rds:RebootDBInstance",
+    "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:StopDBInstance", "rds:CreateDBSnapshot",
+]
+
+
+class RefreshFunctions(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, jobs: list[RefreshJob]) -> None:
+        super().__init__(scope, construct_id)
+        if not (DEPENDENCY_LAYER / "python").is_dir():
+            raise FileNotFoundError(f"{DEPENDENCY_LAYER} is missing: run `make layer` first.")
+        self._jobs = jobs
+        layer = lambda_.LayerVersion(
+            self, "Dependencies", code=lambda_.Code.from_asset(str(DEPENDENCY_LAYER)),
+            compatible_runtimes=[lambda_.Runtime.PYTHON_3_12], description="pydantic and Powertools for the handlers",
+        )
+        code = lambda_.Code.from_asset(str(LAMBDA_SOURCE), exclude=["**/__pycache__", "**/*.pyc"])
+        self.functions = {
+            name: lambda_.Function(
+                self, f"{name}Function", runtime=lambda_.Runtime.PYTHON_3_12, architecture=lambda_.Architecture.X86_64,
+                handler=f"mitosis.handlers.{module}.handler", code=code, layers=[layer],
+                timeout=Duration.seconds(60), memory_size=256,
+                log_group=logs.LogGroup(self, f"{name}Logs", retention=logs.RetentionDays.ONE_MONTH),
+                environment={"POWERTOOLS_SERVICE_NAME": "mitosis", "POWERTOOLS_LOG_LEVEL": "INFO"},
+            )
+            for name, module in HANDLERS.items()
+        }
+        self.functions["Plan"].add_environment(
+            "REFRESH_JOBS", json.dumps([{"source": job.source, "target": job.target} for job in jobs]))
+        self._grant()
+
+    def __getitem__(self, name: str) -> lambda_.Function:
+        return self.functions[name]
+
+    # --- least privilege ------------------------------------------------------------------------------------
+
+    def _db(self, name: str) -> str:
+        return Stack.of(self).format_arn(service="rds", resource="db", resource_name=name,
+                                         arn_format=ArnFormat.COLON_RESOURCE_NAME)
+
+    def _rds(self, kind: str) -> str:
+        return Stack.of(self).format_arn(service="rds", resource=kind, resource_name="*",
+                                         arn_format=ArnFormat.COLON_RESOURCE_NAME)
+
+    def _names(self, *prefixes: str) -> list[str]:
+        """ARNs of every target tree's names under the given prefixes. Replicas are matched by the target's
+        name as prefix (`mitosis-demo*` covers `mitosis-demo-replica`)."""
+        return [self._db(f"{prefix}{job.target}*") for job in self._jobs for prefix in prefixes]
+
+    def _allow(self, function: str, actions: list[str], resources: list[str]) -> None:
+        self.functions[function].add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+
+    def _grant(self) -> None:
+        groups = [self._rds(kind) for kind in ("pg", "og", "subgrp", "secgrp")]
+        sources = sorted({self._db(job.source) for job in self._jobs})
+        describe = ["rds:DescribeDBInstances", "rds:ListTagsForResource"]
+        for name in HANDLERS:
+            if name != "Plan":  # every other state looks at live state first, to skip work already done
+                self._allow(name, describe, ["*"])
+        self._allow("Clone", ["rds:CreateDBInstanceReadReplica"], sources + self._names("temp-") + groups)
+        self._allow("Clone", ["rds:AddTagsToResource"], self._names("temp-"))
+        self._allow("CreateReplica", ["rds:CreateDBInstanceReadReplica"], self._names("temp-") + groups)
+        self._allow("CreateReplica", ["rds:AddTagsToResource"], self._names("temp-"))
+        self._allow("Promote", ["rds:PromoteReadReplica"], self._names("temp-"))
+        self._allow("EnableBackups", ["rds:ModifyDBInstance"], self._names("temp-"))
+        self._allow("Rename", ["rds:ModifyDBInstance"], self._names("", "temp-", "old-") + groups)
+        self._allow("DeleteOld", ["rds:DeleteDBInstance"], self._names("old-"))
+        self._grant_restart()
+        # Production is read-only even if a later change widens an Allow: an explicit Deny always wins.
+        for function in self.functions.values():
+            function.add_to_role_policy(iam.PolicyStatement(
+                effect=iam.Effect.DENY, actions=MUTATING_RDS_ACTIONS,
+                resources=[arn for job in self._jobs for arn in (self._db(job.source), self._db(f"{job.source}-*"))],
+            ))
+
+    def _grant_restart(self) -> None:
+        stack = Stack.of(self)
+        services = [stack.format_arn(service="ecs", resource="service", resource_name=f"{job.restart.cluster}/{name}")
+                    for job in self._jobs if job.restart and job.restart.type == "ecs" for name in job.restart.services]
+        documents = [stack.format_arn(service="ssm", account="", resource="document", resource_name=job.restart.document)
+                     for job in self._jobs if job.restart and job.restart.type == "ssm"]
+        if services:
+            self._allow("Restart", ["ecs:UpdateService"], services)
+            self._allow("WaitRestart", ["ecs:DescribeServices"], services)
+        if documents:
+            instances = stack.format_arn(service="ec2", resource="instance", resource_name="*")
+            self._allow("Restart", ["ssm:SendCommand"], documents + [instances])
+            self._allow("WaitRestart", ["ssm:ListCommandInvocations"], ["*"])

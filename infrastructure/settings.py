@@ -1,0 +1,55 @@
+"""The deployment's configuration, read from cdk.json context: refresh jobs, schedules, polling cadence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mitosis.models import Identifier, RefreshRequest, Restart
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RefreshJob(Strict):
+    """One refresh the deployment may run: the only (source, target) pairs the workflow and IAM allow."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9-]{1,40}$")
+    source: Identifier
+    target: Identifier
+    restart: Restart | None = None
+    # EventBridge schedule expression; None declares the job without scheduling it (console or CI only).
+    schedule: str | None = "cron(0 3 ? * SUN *)"
+
+    def execution_input(self) -> dict[str, Any]:
+        request = RefreshRequest(source=self.source, target=self.target, restart=self.restart)
+        return request.model_dump(mode="json", exclude_none=True)
+
+
+class Polling(Strict):
+    """How the workflow waits for RDS: a first check when the operation could first be done, then a short
+    interval, so a multi-hour refresh stays far below Step Functions' 25,000-event history limit."""
+
+    interval_s: int = Field(default=30, ge=1)
+    timeout_s: int = Field(default=6 * 3600, ge=60)
+    first_check_s: dict[str, int] = Field(default_factory=lambda: {
+        "create_read_replica": 600, "promote": 120, "enable_backups": 120, "rename": 60,
+        "delete": 120, "restart": 30,
+    })
+
+    def first_check(self, operation: str) -> int:
+        return self.first_check_s.get(operation, self.interval_s)
+
+    @property
+    def max_attempts(self) -> int:
+        return max(1, self.timeout_s // self.interval_s)
+
+
+class DeploymentSettings(Strict):
+    refresh_jobs: list[RefreshJob] = Field(min_length=1)
+    polling: Polling = Field(default_factory=Polling)
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any]) -> DeploymentSettings:
+        return cls.model_validate({key: context[key] for key in ("refresh_jobs", "polling") if key in context})

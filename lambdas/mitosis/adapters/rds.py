@@ -1,0 +1,61 @@
+"""RDS adapter: the only place that talks to RDS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from mitosis.adapters.aws import aws_errors, error_code, lazy_client, translate
+from mitosis.models import DBInstance, ReplicationGraph, Tag
+
+NOT_FOUND = "DBInstanceNotFound"
+
+
+class Rds:
+    def __init__(self, client: Any = None) -> None:
+        self._client = (lambda: client) if client is not None else lazy_client("rds")
+
+    @property
+    def client(self) -> Any:
+        return self._client()
+
+    def replication_graph(self) -> ReplicationGraph:
+        """Every instance of the region with its tags (paginated: accounts can have hundreds)."""
+        with aws_errors():
+            described = [i for page in self.client.get_paginator("describe_db_instances").paginate()
+                         for i in page["DBInstances"]]
+            instances = []
+            for raw in described:
+                tags = raw.get("TagList")
+                if tags is None:
+                    tags = self.client.list_tags_for_resource(ResourceName=raw["DBInstanceArn"])["TagList"]
+                instance = DBInstance.model_validate(raw)
+                instance.TagList = [Tag.model_validate(t) for t in tags]
+                instances.append(instance)
+            return ReplicationGraph(region=self.client.meta.region_name, instances=instances)
+
+    def describe(self, identifier: str) -> dict[str, Any] | None:
+        """The instance's DescribeDBInstances entry, or None when no instance has that name."""
+        try:
+            return dict(self.client.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0])
+        except ClientError as error:
+            if error_code(error) == NOT_FOUND:
+                return None
+            raise translate(error) from error
+
+    def create_read_replica(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.create_db_instance_read_replica(**params)
+
+    def promote(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.promote_read_replica(**params)
+
+    def modify(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.modify_db_instance(**params)
+
+    def delete(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.delete_db_instance(**params)

@@ -1,0 +1,20 @@
+"""Describe: validate the execution input and gather the replication graph of the region."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from mitosis.adapters.rds import Rds
+from mitosis.models import Refresh, RefreshRequest
+
+logger = Logger(service="mitosis")
+rds = Rds()
+
+
+@logger.inject_lambda_context
+def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    request = RefreshRequest.parse(event)  # bad input fails here, before anything is read or changed
+    graph = rds.replication_graph()
+    logger.info("Described the region", extra={"instances": len(graph.instances), "target": request.target})
+    return Refresh(request=request, graph=graph).model_dump(mode="json")

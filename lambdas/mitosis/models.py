@@ -1,0 +1,298 @@
+"""Contracts between the states of the refresh workflow.
+
+Everything that crosses a state boundary is one of these models, serialised as JSON in the execution's state.
+Inputs that a person writes (the execution input) are strict: unknown fields and wrong types are refused, so a
+typo such as `dry_rn` can never start a real refresh.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    computed_field,
+    model_validator,
+)
+
+from mitosis.errors import InvalidInput
+
+
+def _rds_identifier(value: str) -> str:
+    """RDS instance identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-"."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,62}", value) or "--" in value or value.endswith("-"):
+        raise ValueError(f"{value!r} is not an RDS instance identifier (1-63 letters, digits and hyphens, "
+                         "starting with a letter, no '--', not ending with '-')")
+    return value
+
+
+Identifier = Annotated[StrictStr, AfterValidator(_rds_identifier)]
+NonEmpty = Annotated[StrictStr, Field(min_length=1)]
+
+TEMP_PREFIX = "temp-"
+OLD_PREFIX = "old-"
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- the execution input -------------------------------------------------------------------------------------
+
+
+class EcsRestart(StrictModel):
+    """Force a new deployment of each listed ECS service and wait until every rollout completes."""
+
+    type: Literal["ecs"]
+    cluster: NonEmpty
+    services: Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class SsmTarget(StrictModel):
+    """An SSM Run Command target, as the SendCommand API takes it: `InstanceIds` or `tag:<key>`."""
+
+    Key: NonEmpty
+    Values: Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class SsmRestart(StrictModel):
+    """Send an SSM document to the targets and wait until every invocation ends."""
+
+    type: Literal["ssm"]
+    document: NonEmpty = "AWS-RunShellScript"
+    targets: Annotated[list[SsmTarget], Field(min_length=1)]
+    parameters: dict[str, list[StrictStr]] = Field(default_factory=dict)
+
+
+Restart = Annotated[EcsRestart | SsmRestart, Field(discriminator="type")]
+
+
+class RefreshRequest(StrictModel):
+    """The execution input: what the console, the schedule and the CLI send."""
+
+    source: Identifier
+    target: Identifier
+    dry_run: StrictBool = False
+    restart: Restart | None = None
+
+    @classmethod
+    def parse(cls, event: Any) -> RefreshRequest:
+        """The request, or InvalidInput with a message a person can act on (one line per problem)."""
+        if not isinstance(event, dict):
+            raise InvalidInput('The execution input must be a JSON object such as {"source": "prod-db", '
+                               f'"target": "staging-db"}}, not {type(event).__name__}.')
+        try:
+            return cls.model_validate(event)
+        except ValidationError as error:
+            problems = [f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in error.errors()]
+            raise InvalidInput(f"Invalid execution input: {'; '.join(problems)}.") from None
+
+
+class EcsRollout(StrictModel):
+    """The deployments a restart started, by service: what Wait for restart checks."""
+
+    type: Literal["ecs"]
+    cluster: str
+    deployments: dict[str, str]
+
+
+class SsmInvocation(StrictModel):
+    type: Literal["ssm"]
+    command_id: str
+
+
+RestartHandle = Annotated[EcsRollout | SsmInvocation, Field(discriminator="type")]
+RESTART = TypeAdapter(Restart)
+RESTART_HANDLE = TypeAdapter(RestartHandle)
+
+
+# --- the replication graph (gathered by Describe) ------------------------------------------------------------
+
+
+class Tag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    Key: str
+    Value: str = ""
+
+
+class VpcSecurityGroup(BaseModel):
+    VpcSecurityGroupId: str
+    Status: str = "active"
+
+
+class ParameterGroupStatus(BaseModel):
+    DBParameterGroupName: str
+    ParameterApplyStatus: str = "in-sync"
+
+
+class OptionGroupStatus(BaseModel):
+    OptionGroupName: str
+    Status: str = "in-sync"
+
+
+class DBInstance(BaseModel):
+    """The part of a DescribeDBInstances entry (plus its tags) that the planner reads."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    DBInstanceIdentifier: str
+    DBInstanceArn: str = ""
+    DBInstanceStatus: str = "available"
+    Engine: str = ""
+    DBClusterIdentifier: str | None = None
+    ReadReplicaSourceDBInstanceIdentifier: str | None = None
+    ReadReplicaDBInstanceIdentifiers: list[str] = Field(default_factory=list)
+    TagList: list[Tag] = Field(default_factory=list)
+    # settings a clone copies from its counterpart
+    DBInstanceClass: str | None = None
+    StorageType: str | None = None
+    Iops: int | None = None
+    StorageThroughput: int | None = None
+    MaxAllocatedStorage: int | None = None
+    MultiAZ: bool | None = None
+    Port: int | None = None
+    PubliclyAccessible: bool | None = None
+    AutoMinorVersionUpgrade: bool | None = None
+    CopyTagsToSnapshot: bool | None = None
+    MonitoringInterval: int | None = None
+    MonitoringRoleArn: str | None = None
+    PerformanceInsightsEnabled: bool | None = None
+    PerformanceInsightsKMSKeyId: str | None = None
+    PerformanceInsightsRetentionPeriod: int | None = None
+    IAMDatabaseAuthenticationEnabled: bool | None = None
+    EnabledCloudwatchLogsExports: list[str] = Field(default_factory=list)
+    PreferredMaintenanceWindow: str | None = None
+    PreferredBackupWindow: str | None = None
+    DeletionProtection: bool | None = None
+    BackupRetentionPeriod: int | None = None
+    VpcSecurityGroups: list[VpcSecurityGroup] = Field(default_factory=list)
+    DBParameterGroups: list[ParameterGroupStatus] = Field(default_factory=list)
+    OptionGroupMemberships: list[OptionGroupStatus] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _port_from_endpoint(cls, data: Any) -> Any:
+        # DescribeDBInstances reports the port inside Endpoint (absent while creating) or as DbInstancePort.
+        if isinstance(data, dict) and data.get("Port") is None:
+            port = (data.get("Endpoint") or {}).get("Port") or data.get("DbInstancePort")
+            if port:
+                data = {**data, "Port": port}
+        return data
+
+
+class ReplicationGraph(BaseModel):
+    """Every instance of the region, as Describe saw it. It travels in the execution state."""
+
+    region: str
+    instances: list[DBInstance]
+
+    def get(self, identifier: str) -> DBInstance | None:
+        return next((i for i in self.instances if i.DBInstanceIdentifier == identifier), None)
+
+    def children(self, identifier: str) -> list[str]:
+        """Replicas of `identifier`. A replica's own source link wins over its parent's replica list, which can
+        lag behind; siblings keep the parent's list order, then the order Describe gave."""
+        parent = self.get(identifier)
+        linked = [i.DBInstanceIdentifier for i in self.instances
+                  if i.ReadReplicaSourceDBInstanceIdentifier == identifier]
+        listed = [r for r in (parent.ReadReplicaDBInstanceIdentifiers if parent else []) if r in linked]
+        return listed + [r for r in linked if r not in listed]
+
+    def tree(self, root: str) -> list[str]:
+        """`root` and every replica below it, breadth first."""
+        order, queue = [], [root]
+        while queue:
+            node = queue.pop(0)
+            if node in order:  # a cycle in stale links must not loop forever
+                continue
+            order.append(node)
+            queue.extend(self.children(node))
+        return order
+
+    def ancestors(self, identifier: str) -> list[str]:
+        chain: list[str] = []
+        node = self.get(identifier)
+        while node and node.ReadReplicaSourceDBInstanceIdentifier and node.DBInstanceIdentifier not in chain:
+            chain.append(node.ReadReplicaSourceDBInstanceIdentifier)
+            node = self.get(node.ReadReplicaSourceDBInstanceIdentifier)
+        return chain
+
+
+class Refresh(BaseModel):
+    """What Describe hands on: the validated request and the graph."""
+
+    request: RefreshRequest
+    graph: ReplicationGraph
+
+
+# --- the plan (made by the pure planner) ---------------------------------------------------------------------
+
+Params = dict[str, Any]
+
+
+class ReplicaBuild(BaseModel):
+    """One replica of the temp tree: create it, then turn its backups on when it needs them."""
+
+    name: str
+    create: Params
+    enable_backups: Params | None = None
+
+
+class Level(BaseModel):
+    """Replicas whose parents are all in earlier levels: built in parallel."""
+
+    replicas: list[ReplicaBuild]
+
+
+class Swap(BaseModel):
+    """One name of the target tree: retire the old holder, then rename its temp copy into place."""
+
+    name: str
+    retire: Params
+    install: Params
+
+
+class Operation(BaseModel):
+    """One line of the flight plan: an API call and its exact request."""
+
+    op: str
+    params: Params
+
+
+class Plan(BaseModel):
+    source: str
+    target: str
+    clone: Params
+    promote: Params
+    levels: list[Level]
+    swaps: list[Swap]
+    restart: Restart | None
+    deletes: list[Params]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def flight_plan(self) -> list[Operation]:
+        """Every call the refresh makes, in order: the dry run's output."""
+        ops = [Operation(op="CreateDBInstanceReadReplica", params=self.clone),
+               Operation(op="PromoteReadReplica", params=self.promote)]
+        for level in self.levels:
+            for build in level.replicas:
+                ops.append(Operation(op="CreateDBInstanceReadReplica", params=build.create))
+                if build.enable_backups:
+                    ops.append(Operation(op="ModifyDBInstance", params=build.enable_backups))
+        for swap in self.swaps:
+            ops.append(Operation(op="ModifyDBInstance", params=swap.retire))
+            ops.append(Operation(op="ModifyDBInstance", params=swap.install))
+        if self.restart:
+            ops.append(Operation(op=f"Restart ({self.restart.type})", params=self.restart.model_dump()))
+        ops.extend(Operation(op="DeleteDBInstance", params=d) for d in self.deletes)
+        return ops
