@@ -19,8 +19,9 @@ class RefreshJob(Strict):
     source: Identifier
     target: Identifier
     restart: Restart | None = None
-    # EventBridge schedule expression; None declares the job without scheduling it (console or CI only).
-    schedule: str | None = "cron(0 3 ? * SUN *)"
+    # EventBridge schedule expression, e.g. "cron(0 3 ? * SUN *)"; without one the job runs only when started
+    # from the console or the CLI.
+    schedule: str | None = None
 
     def execution_input(self) -> dict[str, Any]:
         request = RefreshRequest(source=self.source, target=self.target, restart=self.restart)

@@ -1,0 +1,111 @@
+"""The synthesized stack, checked with aws_cdk.assertions: what `cdk deploy` would create."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from infrastructure.app import STACK_NAME, build_app, cdk_json_context
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+CONTEXT = {
+    "refresh_jobs": [
+        {"name": "demo", "source": "mitosis-prod", "target": "mitosis-demo",
+         "restart": {"type": "ecs", "cluster": "demo", "services": ["web"]}, "schedule": "cron(0 3 ? * SUN *)"},
+        {"name": "qa", "source": "mitosis-prod", "target": "mitosis-qa"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    app = build_app(CONTEXT)
+    return Template.from_stack(app.node.find_child(STACK_NAME))
+
+
+@pytest.fixture(scope="module")
+def definition(template: Template) -> dict[str, Any]:
+    machine = next(iter(template.find_resources("AWS::StepFunctions::StateMachine").values()))
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    return dict(json.loads("".join(p if isinstance(p, str) else "ARN" for p in parts)))
+
+
+def all_states(states: dict[str, Any]) -> dict[str, Any]:
+    """Every state, nested Map iterations included."""
+    found = dict(states)
+    for state in states.values():
+        processor = state.get("ItemProcessor") or state.get("Iterator")
+        if processor:
+            found.update(all_states(processor["States"]))
+    return found
+
+
+def test_the_console_shows_where_a_refresh_is(definition: dict[str, Any]) -> None:
+    names = set(all_states(definition["States"]))
+    assert {"Describe", "Plan", "Dry run?", "Clone", "Promote", "Build replica levels", "Build level",
+            "Create replica", "Enable backups", "Swap names", "Retire old", "Install new", "Restart application",
+            "Restart done?", "Delete old tree", "Delete old", "Refreshed", "Flight plan ready"} <= names
+
+
+def test_replica_levels_run_in_order_and_replicas_of_a_level_in_parallel(definition: dict[str, Any]) -> None:
+    states = all_states(definition["States"])
+    assert states["Build replica levels"]["MaxConcurrency"] == 1
+    assert states["Build level"].get("MaxConcurrency", 0) == 0
+    assert states["Swap names"].get("MaxConcurrency", 0) == 0
+    assert states["Delete old tree"].get("MaxConcurrency", 0) == 0
+
+
+def test_waits_are_bounded_retries_on_not_ready(definition: dict[str, Any]) -> None:
+    checks = {name: s for name, s in all_states(definition["States"]).items() if name.endswith("done?")}
+    assert len(checks) >= 7
+    for name, state in checks.items():
+        not_ready = [r for r in state["Retry"] if r["ErrorEquals"] == ["NotReady"]]
+        assert not_ready and not_ready[0]["MaxAttempts"] <= 1000, name
+        assert not_ready[0]["BackoffRate"] == 1, name
+
+
+def test_dry_run_ends_with_the_plan(definition: dict[str, Any]) -> None:
+    states = definition["States"]
+    assert states["Dry run?"]["Choices"][0]["Variable"] == "$.refresh.request.dry_run"
+    assert states["Flight plan ready"] == {"Type": "Succeed", "OutputPath": "$.plan"}
+
+
+def test_one_function_per_state_each_with_its_own_role(template: Template) -> None:
+    functions = template.find_resources("AWS::Lambda::Function")
+    handlers = sorted(f["Properties"]["Handler"] for f in functions.values())
+    assert len(handlers) == 12 and len(set(handlers)) == 12
+    assert all(f["Properties"]["Runtime"] == "python3.12" for f in functions.values())
+    roles = {json.dumps(f["Properties"]["Role"]) for f in functions.values()}
+    assert len(roles) == 12
+
+
+def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
+    template.resource_count_is("AWS::Events::Rule", 1)
+    template.has_resource_properties("AWS::Events::Rule", {
+        "ScheduleExpression": "cron(0 3 ? * SUN *)",
+        "Targets": [Match.object_like({"Input": Match.serialized_json(
+            {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False,
+             "restart": {"type": "ecs", "cluster": "demo", "services": ["web"]}})})],
+    })
+
+
+def test_outputs_the_state_machine_arn(template: Template) -> None:
+    template.has_output("StateMachineArn", {"Value": {"Ref": Match.string_like_regexp("StateMachine")}})
+
+
+def test_plan_knows_the_declared_jobs(template: Template) -> None:
+    template.has_resource_properties("AWS::Lambda::Function", {
+        "Handler": "mitosis.handlers.plan.handler",
+        "Environment": {"Variables": Match.object_like({"REFRESH_JOBS": json.dumps(
+            [{"source": "mitosis-prod", "target": "mitosis-demo"}, {"source": "mitosis-prod", "target": "mitosis-qa"}])})},
+    })
+
+
+def test_cdk_json_declares_a_valid_deployment() -> None:
+    app = build_app(cdk_json_context())
+    assert app.node.find_child(STACK_NAME) is not None
