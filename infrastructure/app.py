@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import os
 from typing import Any
 
-import aws_cdk as cdk
+# aws-cdk-lib prints a banner about Node 20's end of life on import; Node 20 is what this project pins.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from infrastructure.settings import DeploymentSettings
-from infrastructure.stack import MitosisStack
+import aws_cdk as cdk  # noqa: E402
 
-CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
-STACK_NAME = "StackMitosis"
+from infrastructure.settings import STACK_NAME, DeploymentSettings, cdk_json_context  # noqa: E402
+from infrastructure.stack import MitosisStack  # noqa: E402
 
-
-def cdk_json_context() -> dict[str, Any]:
-    return dict(json.loads(CDK_JSON.read_text())["context"])
+__all__ = ["STACK_NAME", "build_app", "cdk_json_context"]
 
 
 def build_app(context: dict[str, Any] | None = None, outdir: str | None = None) -> cdk.App:

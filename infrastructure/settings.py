@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from mitosis.models import Identifier, RefreshRequest, Restart
 from pydantic import BaseModel, ConfigDict, Field
+
+
+CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
+STACK_NAME = "StackMitosis"
+
+
+def cdk_json_context() -> dict[str, Any]:
+    return dict(json.loads(CDK_JSON.read_text())["context"])
 
 
 class Strict(BaseModel):

@@ -1,0 +1,158 @@
+"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`.
+
+Exit codes: 0 when the last execution SUCCEEDED, 1 when it failed, 2 for unusable arguments or files.
+Progress goes to stderr, the report to --report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from simulator.runner import Simulation, StateEvent
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+class UsageError(Exception):
+    """Unusable arguments or files: exit 2 with one line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mitosis", description="Offline runs of the stack-mitosis refresh.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    simulate = commands.add_parser("simulate", help="run the refresh workflow against a simulated AWS world")
+    simulate.add_argument("--world", required=True, help="WORLD.json: the RDS/ECS/EC2 resources that exist")
+    simulate.add_argument("--input", required=True, help="INPUT.json: the execution input, sent as written")
+    simulate.add_argument("--latency", help="LATENCY.json: virtual seconds per operation (README has defaults)")
+    simulate.add_argument("--faults", help="FAULTS.json: errors and failed statuses to inject")
+    simulate.add_argument("--attempts", type=int, default=1, help="executions to start while they fail (default 1)")
+    simulate.add_argument("--report", help="where to write the JSON report")
+    simulate.add_argument("--context", help="JSON file of CDK context to deploy with instead of the default")
+    simulate.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    demo = commands.add_parser("demo", help="refresh the bundled example world, showing each step")
+    demo.add_argument("--report", help="where to write the JSON report")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            return run_demo(args.report)
+        return run_simulate(args)
+    except UsageError as error:
+        fail(str(error))
+
+
+def fail(message: str) -> NoReturn:
+    print(f"mitosis: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def read_json(path: str, what: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text())
+    except OSError as error:
+        raise UsageError(f"cannot read {what} {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{what} {path} is not JSON: {error}") from None
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    if args.attempts < 1:
+        raise UsageError("--attempts must be at least 1")
+    world = read_json(args.world, "world")
+    if not isinstance(world, dict) or not isinstance(world.get("rds", {}).get("instances"), list):
+        raise UsageError(f"world {args.world} has no rds.instances list")
+    faults = read_json(args.faults, "faults").get("faults") if args.faults else None
+    simulation = Simulation(
+        world=world, execution_input=read_json(args.input, "input"),
+        latency=read_json(args.latency, "latency model") if args.latency else None, faults=faults,
+        attempts=args.attempts, context=read_json(args.context, "context") if args.context else None,
+    )
+    if not args.quiet:
+        simulation.on_state = Progress(sys.stderr).state
+        simulation.on_attempt = Progress(sys.stderr).attempt
+    report = execute(simulation)
+    write_report(report, args.report)
+    return 0 if report["status"] == "SUCCEEDED" else 1
+
+
+def execute(simulation: Simulation) -> dict[str, Any]:
+    from simulator.world import WorldError
+
+    try:
+        return simulation.run()
+    except WorldError as error:
+        raise UsageError(f"unusable world: {error}") from None
+
+
+def write_report(report: dict[str, Any], path: str | None) -> None:
+    if path:
+        Path(path).write_text(json.dumps(report, indent=2, default=str))
+
+
+class Progress:
+    """Each state as it starts and ends, on virtual time, for a person following along."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def state(self, event: StateEvent) -> None:
+        if event.kind == "entered":
+            print(f"  {clock_time(event.t)}  attempt {event.attempt}  > {event.name}", file=self.stream)
+        elif not event.name.startswith(("Wait for", "Dry run?", "Serves replicas?", "Restart hook?")):
+            print(f"  {clock_time(event.t)}  attempt {event.attempt}  < {event.name} done", file=self.stream)
+
+    def attempt(self, number: int, result: dict[str, Any]) -> None:
+        line = f"attempt {number}: {result['status']} after {clock_time(result['duration_s'])} (virtual)"
+        if result.get("error"):
+            line += f": {result['error']}: {result.get('cause', '')}"
+        print(line, file=self.stream)
+
+
+def clock_time(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def run_demo(report_path: str | None) -> int:
+    world = read_json(str(EXAMPLES / "world-example.json"), "world")
+    execution_input = read_json(str(EXAMPLES / "input-example.json"), "input")
+    out = sys.stderr
+    print(f"stack-mitosis demo: refresh {execution_input['target']} from {execution_input['source']} "
+          "in a simulated AWS (virtual time; nothing leaves this machine)\n", file=out)
+    before = {i["DBInstanceIdentifier"]: {**i, "data_origin": i["DBInstanceIdentifier"]}
+              for i in world["rds"]["instances"]}
+    print_graph("Before", before, out)
+    simulation = Simulation(world=world, execution_input=execution_input,
+                            on_state=Progress(out).state, on_attempt=Progress(out).attempt)
+    report = execute(simulation)
+    after = {i["DBInstanceIdentifier"]: i for i in report["instances"]}
+    print_graph("\nAfter", after, out)
+    print(f"\n{report['status']} in {clock_time(report['duration_s'])} of virtual time; "
+          f"names without an available database: {report.get('downtime_s')} s", file=out)
+    write_report(report, report_path)
+    return 0 if report["status"] == "SUCCEEDED" else 1
+
+
+def print_graph(title: str, instances: dict[str, dict[str, Any]], out: TextIO) -> None:
+    """The replication trees, each instance with the data it holds."""
+    print(f"{title}:", file=out)
+
+    def source_of(instance: dict[str, Any]) -> str | None:
+        return instance.get("ReadReplicaSourceDBInstanceIdentifier") or instance.get("SourceDBInstanceIdentifier")
+
+    def show(name: str, depth: int) -> None:
+        instance = instances[name]
+        status = instance.get("DBInstanceStatus", "available")
+        print(f"  {'    ' * depth}{name}  [{status}, data of {instance.get('data_origin')}]", file=out)
+        for child in sorted(n for n, i in instances.items() if source_of(i) == name):
+            show(child, depth + 1)
+
+    for root in sorted(n for n, i in instances.items() if not source_of(i)):
+        show(root, 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

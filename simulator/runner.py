@@ -1,0 +1,180 @@
+"""`mitosis simulate`: the synthesized state machine, its real handlers and a simulated AWS, on a virtual clock.
+
+See ../shared/SIMULATION.md (the contract) and the README. One run: synthesize the stack for this refresh,
+load the world into the simulated AWS, create the functions and the state machine, then start up to
+`attempts` executions with the same input, each after the previous one failed, and report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from infrastructure.settings import cdk_json_context
+from simulator.aws import SimulatedAWS
+from simulator.clock import VirtualClock
+from simulator.deployment import deploy, simulated_context, synthesize
+from simulator.lambdas import handlers_in_process
+
+TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+# moto's interpreter logs every error a state handles (a NotReady retry, an absent optional path) with a dump
+# of its parse tree; the report and the progress display say what happened instead.
+logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
+# How often (virtual seconds) the runner looks at the execution: it only paces the progress display.
+POLL_S = 15.0
+
+
+@dataclass
+class StateEvent:
+    """A state entered or exited, for the progress display."""
+
+    attempt: int
+    t: float
+    kind: str  # "entered" | "exited"
+    name: str
+
+
+@dataclass
+class Simulation:
+    world: dict[str, Any]
+    execution_input: Any
+    latency: dict[str, Any] | None = None
+    faults: list[dict[str, Any]] | None = None
+    attempts: int = 1
+    context: dict[str, Any] | None = None
+    on_state: Callable[[StateEvent], None] = lambda event: None
+    on_attempt: Callable[[int, dict[str, Any]], None] = lambda attempt, result: None
+    clock: VirtualClock = field(default_factory=VirtualClock)
+
+    def run(self) -> dict[str, Any]:
+        template = synthesize(simulated_context(self.execution_input, self.context or cdk_json_context()))
+        region = self.world.get("region", "us-east-1")
+        aws = SimulatedAWS(self.world, latency=self.latency, faults=self.faults, clock=self.clock)
+        with aws, self.clock.install(), self.clock.participate():
+            deployment = deploy(template, region)
+            sfn = boto3.client("stepfunctions", region_name=region)
+            attempts: list[dict[str, Any]] = []
+            states: list[dict[str, Any]] = []
+            with handlers_in_process(aws.recording):
+                for number in range(1, self.attempts + 1):
+                    aws.attempt = number
+                    result, attempt_states = self._execute(sfn, deployment.state_machine_arn, number)
+                    result["instances"] = aws.instances_report()
+                    attempts.append(result)
+                    states.extend(attempt_states)
+                    self.on_attempt(number, result)
+                    if result["status"] == "SUCCEEDED":
+                        break
+            end = attempts[-1]["ended_s"]
+            return {
+                "status": attempts[-1]["status"],
+                "attempts": attempts,
+                "duration_s": round(end, 3),
+                "instances": aws.instances_report(),
+                "snapshots": aws.snapshots_report(),
+                "calls": aws.calls,
+                "downtime_s": aws.downtime_s(self._target_tree(), until=end),
+                "states": states,
+            }
+
+    def _execute(self, sfn: Any, state_machine_arn: str, number: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        started = self.clock.now()
+        arn = sfn.start_execution(stateMachineArn=state_machine_arn, name=f"refresh-attempt-{number}",
+                                  input=json.dumps(self.execution_input))["executionArn"]
+        seen = 0
+        while True:
+            description = sfn.describe_execution(executionArn=arn)
+            events = _history(sfn, arn)
+            for event in events[seen:]:
+                self._announce(number, event)
+            seen = len(events)
+            if description["status"] in TERMINAL:
+                break
+            self.clock.sleep(POLL_S)
+        states = _states(events, number, self.clock)
+        # The execution's own end, not when this loop noticed it.
+        ended = seconds(self.clock, events[-1]["timestamp"]) if events else self.clock.now()
+        result: dict[str, Any] = {"status": description["status"], "started_s": started, "ended_s": ended,
+                                  "duration_s": round(ended - started, 3)}
+        if description["status"] == "SUCCEEDED":
+            result["output"] = json.loads(description.get("output") or "null")
+        else:
+            result["error"], result["cause"] = _failure(description, events)
+        return result, states
+
+    def _announce(self, number: int, event: dict[str, Any]) -> None:
+        kind = event["type"]
+        for suffix, label, details in (("StateEntered", "entered", "stateEnteredEventDetails"),
+                                       ("StateExited", "exited", "stateExitedEventDetails")):
+            if kind.endswith(suffix):
+                t = seconds(self.clock, event["timestamp"])
+                self.on_state(StateEvent(attempt=number, t=t, kind=label, name=event[details]["name"]))
+
+    def _target_tree(self) -> list[str]:
+        target = self.execution_input.get("target") if isinstance(self.execution_input, dict) else None
+        if not isinstance(target, str):
+            return []
+        children: dict[str, list[str]] = {}
+        for instance in self.world.get("rds", {}).get("instances", []):
+            if instance.get("SourceDBInstanceIdentifier"):
+                children.setdefault(instance["SourceDBInstanceIdentifier"], []).append(instance["DBInstanceIdentifier"])
+        tree, queue = [], [target]
+        while queue:
+            name = queue.pop(0)
+            tree.append(name)
+            queue.extend(children.get(name, []))
+        return tree
+
+
+def seconds(clock: VirtualClock, timestamp: dt.datetime) -> float:
+    """A history timestamp as virtual seconds since the clock's start."""
+    start = clock.datetime() - dt.timedelta(seconds=clock.now())
+    return round((timestamp - start).total_seconds(), 3)
+
+
+def _history(sfn: Any, arn: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn):
+        events.extend(page["events"])
+    return events
+
+
+def _states(events: list[dict[str, Any]], number: int, clock: VirtualClock) -> list[dict[str, Any]]:
+    """Entered/exited times of every state, pairing each exit with the earliest open entry of that name."""
+    states: list[dict[str, Any]] = []
+    open_entries: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        if event["type"].endswith("StateEntered"):
+            name = event["stateEnteredEventDetails"]["name"]
+            state = {"name": name, "attempt": number, "entered": seconds(clock, event["timestamp"]),
+                     "exited": None}
+            states.append(state)
+            open_entries.setdefault(name, []).append(state)
+        elif event["type"].endswith("StateExited"):
+            name = event["stateExitedEventDetails"]["name"]
+            if open_entries.get(name):
+                open_entries[name].pop(0)["exited"] = seconds(clock, event["timestamp"])
+    return states
+
+
+def _failure(description: dict[str, Any], events: list[dict[str, Any]]) -> tuple[str, str]:
+    """The execution's error and a readable cause: the Lambda's errorMessage rather than its JSON."""
+    error, cause = description.get("error"), description.get("cause")
+    if not error:
+        failed = next((e for e in reversed(events) if e["type"] == "ExecutionFailed"), {})
+        details = failed.get("executionFailedEventDetails", {})
+        error, cause = details.get("error"), details.get("cause")
+    try:
+        cause = json.loads(cause or "")["errorMessage"]
+    except (ValueError, KeyError, TypeError):
+        pass
+    return str(error or description["status"]), str(cause or "")
+
+
