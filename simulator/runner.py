@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from infrastructure.settings import cdk_json_context
 from simulator.aws import SimulatedAWS
 from simulator.clock import VirtualClock
-from simulator.deployment import deploy, simulated_context, synthesize
+from simulator.deployment import ACCOUNT_ID, deploy, simulated_context, synthesize
 from simulator.lambdas import handlers_in_process
 
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
@@ -55,7 +56,7 @@ class Simulation:
 
     def run(self) -> dict[str, Any]:
         template = synthesize(simulated_context(self.execution_input, self.context or cdk_json_context()))
-        region = self.world.get("region", "us-east-1")
+        region = self.world_region
         aws = SimulatedAWS(self.world, latency=self.latency, faults=self.faults, clock=self.clock)
         with aws, self.clock.install(), self.clock.participate():
             deployment = deploy(template, region)
@@ -91,7 +92,7 @@ class Simulation:
         seen = 0
         while True:
             description = sfn.describe_execution(executionArn=arn)
-            events = _history(sfn, arn)
+            events = _history(self.world_region, arn)
             for event in events[seen:]:
                 self._announce(number, event)
             seen = len(events)
@@ -108,6 +109,10 @@ class Simulation:
         else:
             result["error"], result["cause"] = _failure(description, events)
         return result, states
+
+    @property
+    def world_region(self) -> str:
+        return str(self.world.get("region", "us-east-1"))
 
     def _announce(self, number: int, event: dict[str, Any]) -> None:
         kind = event["type"]
@@ -133,17 +138,19 @@ class Simulation:
         return tree
 
 
-def seconds(clock: VirtualClock, timestamp: dt.datetime) -> float:
-    """A history timestamp as virtual seconds since the clock's start."""
+def seconds(clock: VirtualClock, timestamp: dt.datetime | str) -> float:
+    """A history timestamp (moto keeps ISO 8601 strings) as virtual seconds since the clock's start."""
+    if isinstance(timestamp, str):
+        timestamp = dt.datetime.fromisoformat(timestamp)
     start = clock.datetime() - dt.timedelta(seconds=clock.now())
     return round((timestamp - start).total_seconds(), 3)
 
 
-def _history(sfn: Any, arn: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn):
-        events.extend(page["events"])
-    return events
+def _history(region: str, arn: str) -> list[dict[str, Any]]:
+    """The execution's history events, read from moto's interpreter: through the API, serializing the whole
+    history at every poll would cost more than the refresh itself."""
+    execution = stepfunctions_parser_backends[ACCOUNT_ID][region].describe_execution(execution_arn=arn)
+    return list(execution.to_history_output()["events"])
 
 
 def _states(events: list[dict[str, Any]], number: int, clock: VirtualClock) -> list[dict[str, Any]]:
