@@ -63,7 +63,9 @@ def synthesize(context: dict[str, Any]) -> dict[str, Any]:
 
     template = dict(build_app(context).synth().get_stack_by_name(STACK_NAME).template)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps(template))
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")  # parallel test workers may synthesize the same one
+    partial.write_text(json.dumps(template))
+    partial.replace(cached)
     return template
 
 

@@ -8,7 +8,6 @@ load the world into the simulated AWS, create the functions and the state machin
 from __future__ import annotations
 
 import datetime as dt
-import datetime as dt
 import json
 import logging
 from collections.abc import Callable

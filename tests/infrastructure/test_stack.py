@@ -102,7 +102,8 @@ def test_plan_knows_the_declared_jobs(template: Template) -> None:
     template.has_resource_properties("AWS::Lambda::Function", {
         "Handler": "mitosis.handlers.plan.handler",
         "Environment": {"Variables": Match.object_like({"REFRESH_JOBS": json.dumps(
-            [{"source": "mitosis-prod", "target": "mitosis-demo"}, {"source": "mitosis-prod", "target": "mitosis-qa"}])})},
+            [{"source": "mitosis-prod", "target": "mitosis-demo"},
+             {"source": "mitosis-prod", "target": "mitosis-qa"}])})},
     })
 
 

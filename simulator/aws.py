@@ -1,0 +1,237 @@
+"""The simulated AWS world: moto, with every AWS call of the code under test intercepted.
+
+`SimulatedAWS.start()` starts moto (`mock_aws`, with Step Functions executing state machines), patches
+botocore's `BaseClient._make_api_call` and loads the world (recording off, virtual time 0, zero latency).
+From then on every boto3 call in the process goes through three stages:
+
+1. Recording: while `recording()` is active, calls to RECORDED_SERVICES are appended to `calls` as
+   `{"t", "attempt", "service", "operation", "params", "error"}`, params JSON-ready with every value under a
+   key containing "Password" masked. The runner's own calls (stepfunctions, lambda, iam...) never are.
+2. API-call faults (recorded calls only): the first matching fault raises its error code as botocore does
+   (the service's modeled exception class for that code, else ClientError). It is raised above botocore's
+   retry handler, so even a Throttling fault reaches the handler.
+3. The service simulators (simulator.rds, simulator.ssm, simulator.ecs) answer their service's calls in the
+   world's region, correcting moto; every other call goes to moto unchanged.
+
+Status faults (`rds:status`, `ssm:command`, `ecs:deployment`) are handed to the service simulators through
+the same FaultSet, so they count matches the same way (see simulator.faults).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from types import TracebackType
+from typing import Any, Protocol
+from unittest.mock import patch
+
+import boto3
+from botocore.client import BaseClient
+from botocore.validate import validate_parameters
+from moto import mock_aws
+from moto.moto_api._internal import mock_random
+from moto.rds.models import DBInstance
+
+from simulator.ecs import EcsSimulator
+from simulator.faults import AwsError, FaultSet
+from simulator.latency import INSTANT, Latency, load_latency, to_datetime
+from simulator.rds import Forward, RdsSimulator
+from simulator.ssm import SsmSimulator
+from simulator.world import load_world, region_of, validate_world
+
+RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager"})
+MASK = "****"
+# moto draws resource ids (EC2 instances, ECS tasks...) from one random generator: seeded, runs repeat.
+SEED = 20260101
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+
+class ServiceSimulator(Protocol):
+    def call(self, operation: str, params: dict[str, Any], forward: Forward) -> dict[str, Any]: ...
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy: datetimes as ISO strings, values of keys containing "Password" masked."""
+    if isinstance(value, Mapping):
+        return {k: MASK if "Password" in str(k) else _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _error_code(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    if isinstance(response, Mapping) and response.get("Error", {}).get("Code"):
+        return str(response["Error"]["Code"])
+    return type(error).__name__
+
+
+class SimulatedAWS:
+    """The world of one simulation. Use as a context manager, or call start() and stop().
+
+    `attempt` is the current execution number (1-based) that calls are recorded with and that faults'
+    `attempts` refer to; the runner sets it before each execution.
+    """
+
+    def __init__(
+        self,
+        world: Mapping[str, Any],
+        *,
+        clock: Clock,
+        latency: Mapping[str, Any] | None = None,
+        faults: list[Any] | None = None,
+    ) -> None:
+        validate_world(world)  # WorldError before anything starts
+        self.world = world
+        self.region = region_of(world)
+        self.clock = clock
+        self.latency: Latency = load_latency(latency)
+        self.attempt = 1
+        self.calls: list[dict[str, Any]] = []
+        self._faults = FaultSet(faults, lambda: self.attempt)
+        self._recording = 0
+        self._loading = False
+        self._lock = threading.RLock()
+        self._stack = ExitStack()
+        self._original = BaseClient._make_api_call  # botocore's own, captured again when patching
+        self._clients: dict[str, BaseClient] = {}
+        self.rds = RdsSimulator(
+            self.region, self._now, self._latency, functools.partial(self._faults.fire, "rds:status")
+        )
+        self.ssm = SsmSimulator(
+            self.region, self._now, self._latency, functools.partial(self._faults.fire, "ssm:command")
+        )
+        self.ecs = EcsSimulator(self._now, self._latency, functools.partial(self._faults.fire, "ecs:deployment"))
+        self._simulators: dict[str, ServiceSimulator] = {"rds": self.rds, "ssm": self.ssm, "ecs": self.ecs}
+
+    # Lifecycle
+
+    def start(self) -> SimulatedAWS:
+        stack = ExitStack()
+        # Loading moto's catalogue of public AMIs takes about a second per region (and again at reset): skip it.
+        stack.enter_context(patch.dict(os.environ, {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}))
+        stack.enter_context(mock_aws(config={"stepfunctions": {"execute_state_machine": True}}))
+        mock_random.seed(SEED)
+        self._original = BaseClient._make_api_call
+        simulation = self
+
+        def make_api_call(client: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+            return simulation._make_api_call(client, operation_name, api_params)
+
+        stack.enter_context(patch.object(BaseClient, "_make_api_call", make_api_call))
+        # moto names automated snapshots after the wall clock; automated backups are not simulated.
+        stack.enter_context(patch.object(DBInstance, "save_automated_backup", lambda _db: None))
+        stack.enter_context(
+            patch.object(DBInstance, "latest_restorable_time", property(lambda _db: to_datetime(simulation._now())))
+        )
+        self._stack = stack
+        self._loading = True
+        try:
+            load_world(self.world)
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            self._loading = False
+        return self
+
+    def stop(self) -> None:
+        """Undo start(): the patches, then moto (its reset runs with the AMI catalogue still off)."""
+        self._stack.close()
+        self._clients = {}
+
+    def __enter__(self) -> SimulatedAWS:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """Record (and apply API faults to) the AWS calls made inside; re-entrant and thread-safe."""
+        with self._lock:
+            self._recording += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._recording -= 1
+
+    # Reports (JSON-ready)
+
+    def instances_report(self) -> list[dict[str, Any]]:
+        """Every DB instance now: its DescribeDBInstances dict (TagList included) plus data_origin."""
+        with self._lock:
+            return _plain(self.rds.instances(self._forward("rds")))
+
+    def snapshots_report(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return _plain(self.rds.snapshots(self._forward("rds")))
+
+    def downtime_s(self, names: list[str], until: float) -> dict[str, float]:
+        """For each name, the virtual seconds in [0, until] when no `available` instance held it."""
+        with self._lock:
+            return self.rds.downtime(names, until)
+
+    # Interception
+
+    def _now(self) -> float:
+        return 0.0 if self._loading else self.clock.now()
+
+    def _latency(self) -> Latency:
+        return INSTANT if self._loading else self.latency
+
+    def _forward(self, service: str) -> Forward:
+        """Calls straight to moto, for the reports."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(service, region_name=self.region)
+        return functools.partial(self._original, self._clients[service])
+
+    def _make_api_call(self, client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        service = client.meta.service_model.service_name
+        simulator = self._simulators.get(service) if client.meta.region_name == self.region else None
+        record = self._recording > 0 and service in RECORDED_SERVICES
+        if simulator is None and not record:
+            return self._original(client, operation, params)
+        with self._lock:
+            call = {
+                "t": self._now(),
+                "attempt": self.attempt,
+                "service": service,
+                "operation": operation,
+                "params": _plain(params),
+                "error": None,
+            }
+            try:
+                shape = client.meta.service_model.operation_model(operation).input_shape
+                if client.meta.config.parameter_validation and shape is not None:
+                    validate_parameters(params, shape)  # as botocore would, before any fault or simulated answer
+                fault = self._faults.fire(f"{service}:{operation}", params) if record else None
+                if fault:
+                    raise AwsError(fault, f"Simulated fault: {operation} failed with {fault}.")
+                forward = functools.partial(self._original, client)
+                return simulator.call(operation, params, forward) if simulator else forward(operation, params)
+            except AwsError as error:
+                call["error"] = error.code
+                response = {
+                    "Error": {"Code": error.code, "Message": error.message, "Type": "Sender"},
+                    "ResponseMetadata": {"HTTPStatusCode": 400},
+                }
+                raise client.exceptions.from_code(error.code)(response, operation) from None
+            except Exception as error:
+                call["error"] = _error_code(error)
+                raise
+            finally:
+                if record:
+                    self.calls.append(call)
