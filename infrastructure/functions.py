@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from mitosis.models import EcsRestart, SsmRestart
 
 from infrastructure.settings import RefreshJob
 
@@ -110,10 +111,13 @@ class RefreshFunctions(Construct):
 
     def _grant_restart(self) -> None:
         stack = Stack.of(self)
-        services = [stack.format_arn(service="ecs", resource="service", resource_name=f"{job.restart.cluster}/{name}")
-                    for job in self._jobs if job.restart and job.restart.type == "ecs" for name in job.restart.services]
-        documents = [stack.format_arn(service="ssm", account="", resource="document", resource_name=job.restart.document)
-                     for job in self._jobs if job.restart and job.restart.type == "ssm"]
+        restarts = [job.restart for job in self._jobs if job.restart]
+        services = [stack.format_arn(service="ecs", resource="service", resource_name=f"{restart.cluster}/{name}")
+                    for restart in restarts if isinstance(restart, EcsRestart) for name in restart.services]
+        # AWS-owned documents (AWS-RunShellScript) have no account in their ARN; the account's own do.
+        documents = [stack.format_arn(service="ssm", resource="document", resource_name=restart.document,
+                                      account="" if restart.document.startswith("AWS-") else None)
+                     for restart in restarts if isinstance(restart, SsmRestart)]
         if services:
             self._allow("Restart", ["ecs:UpdateService"], services)
             self._allow("WaitRestart", ["ecs:DescribeServices"], services)

@@ -9,7 +9,6 @@ from typing import Any
 from mitosis.models import Identifier, RefreshRequest, Restart
 from pydantic import BaseModel, ConfigDict, Field
 
-
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 STACK_NAME = "StackMitosis"
 

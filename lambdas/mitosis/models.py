@@ -27,11 +27,12 @@ from mitosis.errors import InvalidInput
 
 
 def _rds_identifier(value: str) -> str:
-    """RDS instance identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-"."""
+    """RDS instance identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-".
+    RDS stores them in lowercase, whatever case a request used."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,62}", value) or "--" in value or value.endswith("-"):
         raise ValueError(f"{value!r} is not an RDS instance identifier (1-63 letters, digits and hyphens, "
                          "starting with a letter, no '--', not ending with '-')")
-    return value
+    return value.lower()
 
 
 Identifier = Annotated[StrictStr, AfterValidator(_rds_identifier)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from mitosis.errors import PlanRefused
 from mitosis.models import DBInstance, RefreshRequest, ReplicationGraph
 from mitosis.planner import plan_refresh
