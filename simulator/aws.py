@@ -100,7 +100,7 @@ class SimulatedAWS:
         self.attempt = 1
         self.calls: list[dict[str, Any]] = []
         self._faults = FaultSet(faults, lambda: self.attempt)
-        self._recording = 0
+        self._recording: list[str | None] = []  # the functions whose calls are being recorded, innermost last
         self._loading = False
         self._lock = threading.RLock()
         self._stack = ExitStack()
@@ -158,15 +158,16 @@ class SimulatedAWS:
         self.stop()
 
     @contextmanager
-    def recording(self) -> Iterator[None]:
-        """Record (and apply API faults to) the AWS calls made inside; re-entrant and thread-safe."""
+    def recording(self, function: str | None = None) -> Iterator[None]:
+        """Record (and apply API faults to) the AWS calls made inside, as made by `function` (the Lambda
+        function's name, so a check can replay each call against that function's IAM policy)."""
         with self._lock:
-            self._recording += 1
+            self._recording.append(function)
         try:
             yield
         finally:
             with self._lock:
-                self._recording -= 1
+                self._recording.pop()
 
     # Reports (JSON-ready)
 
@@ -201,7 +202,7 @@ class SimulatedAWS:
     def _make_api_call(self, client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         service = client.meta.service_model.service_name
         simulator = self._simulators.get(service) if client.meta.region_name == self.region else None
-        record = self._recording > 0 and service in RECORDED_SERVICES
+        record = bool(self._recording) and service in RECORDED_SERVICES
         if simulator is None and not record:
             return self._original(client, operation, params)
         with self._lock:
@@ -212,6 +213,7 @@ class SimulatedAWS:
                 "operation": operation,
                 "params": _plain(params),
                 "error": None,
+                "function": self._recording[-1] if record else None,
             }
             try:
                 shape = client.meta.service_model.operation_model(operation).input_shape

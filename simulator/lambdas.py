@@ -47,16 +47,17 @@ def environment(variables: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def invoke_in_process(function: Any, event: Any, around: Callable[[], Any]) -> tuple[str, bool, str]:
+def invoke_in_process(function: Any, event: Any, around: Callable[[str], Any]) -> tuple[str, bool, str]:
     """Stands in for moto's `LambdaFunction._invoke_lambda`: (payload JSON, errored, logs).
 
-    `around()` gives a context manager the call runs inside (the simulated AWS records its calls there)."""
+    `around(function_name)` gives a context manager the call runs inside (the simulated AWS records its calls
+    there, as made by that function)."""
     module_name, function_name = function.handler.rsplit(".", 1)
     variables = {**function.environment_vars, "AWS_REGION": function.region,
                  "AWS_LAMBDA_FUNCTION_NAME": function.function_name, **SIMULATION_ENVIRONMENT}
     payload = json.loads(event) if isinstance(event, str | bytes) else event
     context = SimulatedContext(function_name=function.function_name, invoked_function_arn=function.function_arn)
-    with environment(variables), around():
+    with environment(variables), around(function.function_name):
         try:
             handler = getattr(importlib.import_module(module_name), function_name)
             return json.dumps(handler(payload, context)), False, ""
@@ -67,7 +68,7 @@ def invoke_in_process(function: Any, event: Any, around: Callable[[], Any]) -> t
 
 
 @contextlib.contextmanager
-def handlers_in_process(around: Callable[[], Any]) -> Iterator[None]:
+def handlers_in_process(around: Callable[[str], Any]) -> Iterator[None]:
     def invoke(self: Any, event: Any = None) -> tuple[str, bool, str]:
         return invoke_in_process(self, event, around)
 
