@@ -10,10 +10,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from mitosis.models import EcsRestart, SsmRestart
+from mitosis.models import TAG_TARGET, EcsRestart, SsmRestart
 
 from infrastructure.settings import RefreshJob
 
+# The state machine's name, fixed so policies can name it without depending on it.
+STATE_MACHINE_NAME = "stack-mitosis-refresh"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_SOURCE = PROJECT_ROOT / "lambdas"
 # Third-party packages the Lambda runtime lacks (pydantic, Powertools), built by `make layer`.
@@ -33,6 +35,10 @@ HANDLERS = {
     "WaitRestart": "wait_restart",
     "DeleteOld": "delete_old",
     "WaitDeleted": "wait_deleted",
+    "CheckConcurrency": "check_concurrency",
+    "Discard": "discard",
+    "Restore": "restore",
+    "PruneSnapshots": "prune_snapshots",
 }
 MUTATING_RDS_ACTIONS = [
     "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:PromoteReadReplica", "rds:RebootDBInstance",
@@ -87,21 +93,26 @@ class RefreshFunctions(Construct):
         self.functions[function].add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
 
     def _grant(self) -> None:
-        groups = [self._rds(kind) for kind in ("pg", "og", "subgrp", "secgrp")]
+        # The groups CreateDBInstanceReadReplica is checked against (DB security groups are not among them).
+        groups = [self._rds(kind) for kind in ("pg", "og", "subgrp")]
         sources = sorted({self._db(job.source) for job in self._jobs})
-        describe = ["rds:DescribeDBInstances", "rds:ListTagsForResource"]
-        for name in HANDLERS:
-            if name != "Plan":  # every other state looks at live state first, to skip work already done
-                self._allow(name, describe, ["*"])
+        # Describe lists every instance, and their tags when the list lacks them; the RDS states look at live
+        # state first, to skip work already done. Plan and the restart states never read RDS.
+        self._allow("Describe", ["rds:DescribeDBInstances", "rds:ListTagsForResource"], ["*"])
+        for name in ("Clone", "CreateReplica", "Promote", "EnableBackups", "WaitAvailable", "Rename", "DeleteOld",
+                     "WaitDeleted"):
+            self._allow(name, ["rds:DescribeDBInstances"], ["*"])
         self._allow("Clone", ["rds:CreateDBInstanceReadReplica"], sources + self._names("temp-") + groups)
         self._allow("Clone", ["rds:AddTagsToResource"], self._names("temp-"))
         self._allow("CreateReplica", ["rds:CreateDBInstanceReadReplica"], self._names("temp-") + groups)
         self._allow("CreateReplica", ["rds:AddTagsToResource"], self._names("temp-"))
         self._allow("Promote", ["rds:PromoteReadReplica"], self._names("temp-"))
         self._allow("EnableBackups", ["rds:ModifyDBInstance"], self._names("temp-"))
-        self._allow("Rename", ["rds:ModifyDBInstance"], self._names("", "temp-", "old-") + groups)
+        # Renames name no groups: the old settings ride on the copy's creation.
+        self._allow("Rename", ["rds:ModifyDBInstance"], self._names("", "temp-", "old-"))
         self._allow("DeleteOld", ["rds:DeleteDBInstance"], self._names("old-"))
         self._grant_restart()
+        self._grant_recovery()
         # Production is read-only even if a later change widens an Allow: an explicit Deny always wins.
         for function in self.functions.values():
             function.add_to_role_policy(iam.PolicyStatement(
@@ -109,14 +120,50 @@ class RefreshFunctions(Construct):
                 resources=[arn for job in self._jobs for arn in (self._db(job.source), self._db(f"{job.source}-*"))],
             ))
 
+    def _grant_recovery(self) -> None:
+        """What re-runs, rollbacks and the old primary's final snapshot need."""
+        stack = Stack.of(self)
+        for name in ("Discard", "Restore"):
+            self._allow(name, ["rds:DescribeDBInstances"], ["*"])
+        # Retiring tags the old instance first, so a later run recognises it under its old- name.
+        self._allow("Rename", ["rds:AddTagsToResource"], self._names(""))
+        # Copies and retired instances keep the deletion protection of what they copied or held: lifted just
+        # before their deletion.
+        self._allow("Discard", ["rds:ModifyDBInstance", "rds:DeleteDBInstance"], self._names("temp-"))
+        self._allow("DeleteOld", ["rds:ModifyDBInstance"], self._names("old-"))
+        snapshots = [stack.format_arn(service="rds", resource="snapshot", resource_name=f"{job.target}-final-*",
+                                      arn_format=ArnFormat.COLON_RESOURCE_NAME) for job in self._jobs]
+        self._allow("DeleteOld", ["rds:CreateDBSnapshot"], self._names("old-") + snapshots)
+        self._allow("DeleteOld", ["rds:AddTagsToResource"], snapshots)
+        self._allow("PruneSnapshots", ["rds:DescribeDBSnapshots"], ["*"])
+        self._allow("PruneSnapshots", ["rds:DeleteDBSnapshot"], snapshots)
+        # Restoring a name renames the copy away and old-<name> back; a copy stuck in a failed status cannot
+        # be renamed, so it is deleted, and only if it carries this workflow's tag for that target.
+        self._allow("Restore", ["rds:ModifyDBInstance"], self._names("", "temp-", "old-"))
+        for job in self._jobs:
+            self.functions["Restore"].add_to_role_policy(iam.PolicyStatement(
+                actions=["rds:ModifyDBInstance", "rds:DeleteDBInstance"], resources=[self._db(f"{job.target}*")],
+                conditions={"StringEquals": {f"aws:ResourceTag/{TAG_TARGET}": job.target}},
+            ))
+        # One refresh per target: the guard reads the state machine's running executions. The ARNs are built
+        # from the machine's fixed name: a reference would make the machine and this policy depend on each other.
+        machine = stack.format_arn(service="states", resource="stateMachine", resource_name=STATE_MACHINE_NAME,
+                                   arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        executions = stack.format_arn(service="states", resource="execution", resource_name=f"{STATE_MACHINE_NAME}:*",
+                                      arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        self._allow("CheckConcurrency", ["states:ListExecutions"], [machine])
+        self._allow("CheckConcurrency", ["states:DescribeExecution"], [executions])
+
     def _grant_restart(self) -> None:
         stack = Stack.of(self)
         restarts = [job.restart for job in self._jobs if job.restart]
         services = [stack.format_arn(service="ecs", resource="service", resource_name=f"{restart.cluster}/{name}")
                     for restart in restarts if isinstance(restart, EcsRestart) for name in restart.services]
-        # AWS-owned documents (AWS-RunShellScript) have no account in their ARN; the account's own do.
+        # AWS-owned documents (AWS-RunShellScript, AWSSupport-..., AmazonCloudWatch-...: these prefixes are
+        # reserved to AWS) have no account in their ARN; the account's own do.
         documents = [stack.format_arn(service="ssm", resource="document", resource_name=restart.document,
-                                      account="" if restart.document.startswith("AWS-") else None)
+                                      account="" if restart.document.lower().startswith(("aws", "amazon", "amzn"))
+                                      else None)
                      for restart in restarts if isinstance(restart, SsmRestart)]
         if services:
             self._allow("Restart", ["ecs:UpdateService"], services)

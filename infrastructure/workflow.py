@@ -8,7 +8,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from infrastructure.functions import RefreshFunctions
+from infrastructure.functions import STATE_MACHINE_NAME, RefreshFunctions
 from infrastructure.settings import Polling
 
 TRANSIENT_ERRORS = ["TransientAwsError", "Lambda.ServiceException", "Lambda.AWSLambdaException",
@@ -21,28 +21,37 @@ class RefreshWorkflow(Construct):
         self._functions = functions
         self._polling = polling
 
+        describe = self._task("Describe", "Describe", result_path="$.refresh", payload=sfn.TaskInput.from_object({
+            "input": sfn.JsonPath.entire_payload,
+            "run": {"name": sfn.JsonPath.string_at("$$.Execution.Name"),
+                    "started": sfn.JsonPath.string_at("$$.Execution.StartTime"),
+                    "state_machine": sfn.JsonPath.string_at("$$.StateMachine.Id")},
+        }))
         dry_run = sfn.Choice(self, "Dry run?").when(
             sfn.Condition.boolean_equals("$.refresh.request.dry_run", True),
             sfn.Succeed(self, "Flight plan ready", output_path="$.plan"),
         )
         refresh = (
-            self._step("Clone", "Clone", "$.plan.clone")
-            .next(self._await("Clone", "create_read_replica", "$.plan.clone.DBInstanceIdentifier"))
-            .next(self._step("Promote", "Promote", "$.plan.promote"))
-            .next(self._await("Promote", "promote", "$.plan.promote.DBInstanceIdentifier"))
-            .next(self._replica_levels())
+            self._discard_stale_copies()
+            .next(sfn.Choice(self, "Copies to build?")
+                  .when(sfn.Condition.is_present("$.plan.clone.DBInstanceIdentifier"), self._build())
+                  .otherwise(sfn.Pass(self, "Copies built"))
+                  .afterwards())
             .next(self._swap())
             .next(self._restart())
             .next(self._delete_old())
+            .next(self._prune_snapshots())
             .next(sfn.Succeed(self, "Refreshed"))
         )
         definition = (
-            self._step("Describe", "Describe", "$", result_path="$.refresh")
-            .next(self._step("Plan", "Plan", "$.refresh", result_path="$.plan"))
+            describe
+            .next(self._task("Check no other refresh", "CheckConcurrency", input_path="$.refresh"))
+            .next(self._task("Plan", "Plan", input_path="$.refresh", result_path="$.plan"))
             .next(dry_run.otherwise(refresh))
         )
         self.state_machine = sfn.StateMachine(
             self, "StateMachine",
+            state_machine_name=STATE_MACHINE_NAME,
             definition_body=sfn.DefinitionBody.from_chainable(definition),
             timeout=Duration.hours(24),
             tracing_enabled=True,
@@ -51,71 +60,98 @@ class RefreshWorkflow(Construct):
                                 level=sfn.LogLevel.ERROR),
         )
 
-    def _step(self, state: str, function: str, payload_path: str, result_path: str | None = None) -> tasks.LambdaInvoke:
+    # --- building blocks --------------------------------------------------------------------------------------
+
+    def _task(self, state: str, function: str, *, input_path: str = "$", result_path: str | None = None,
+              payload: sfn.TaskInput | None = None) -> tasks.LambdaInvoke:
         """A Lambda task that does one thing. Only transient AWS errors are retried here."""
         task = tasks.LambdaInvoke(
-            self, state, lambda_function=self._functions[function], input_path=payload_path,
+            self, state, lambda_function=self._functions[function], input_path=input_path, payload=payload,
             payload_response_only=True, retry_on_service_exceptions=False,
             result_path=result_path or sfn.JsonPath.DISCARD,
         )
         task.add_retry(errors=TRANSIENT_ERRORS, interval=Duration.seconds(5), backoff_rate=2, max_attempts=6)
         return task
 
-    def _await(self, label: str, operation: str, identifier_path: str, function: str = "WaitAvailable",
-               payload_path: str | None = None) -> sfn.Chain:
+    def _await(self, label: str, operation: str, *, identifier_path: str | None = None, input_path: str = "$",
+               function: str = "WaitAvailable") -> sfn.Chain:
         """Wait until the operation could first be done, then check every polling interval until it is.
 
         The check raises NotReady while the operation runs; the Retry bounds the whole wait."""
         first = sfn.Wait(self, f"Wait for {label.lower()}",
                          time=sfn.WaitTime.duration(Duration.seconds(self._polling.first_check(operation))))
-        check = tasks.LambdaInvoke(
-            self, f"{label} done?", lambda_function=self._functions[function], input_path=payload_path,
-            payload=None if payload_path else sfn.TaskInput.from_object(
-                {"DBInstanceIdentifier": sfn.JsonPath.string_at(identifier_path)}),
-            payload_response_only=True, retry_on_service_exceptions=False, result_path=sfn.JsonPath.DISCARD,
-        )
+        payload = (sfn.TaskInput.from_object({"DBInstanceIdentifier": sfn.JsonPath.string_at(identifier_path)})
+                   if identifier_path else None)
+        check = self._task(f"{label} done?", function, input_path=input_path, payload=payload)
         check.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
                         max_attempts=self._polling.max_attempts)
-        check.add_retry(errors=TRANSIENT_ERRORS, interval=Duration.seconds(5), backoff_rate=2, max_attempts=6)
         return first.next(check)
+
+    def _map(self, state: str, items_path: str, processor: sfn.IChainable, *, max_concurrency: int = 0,
+             item_selector: dict[str, object] | None = None) -> sfn.Map:
+        """A Map whose results are dropped (0 = every item at once)."""
+        each = sfn.Map(self, state, items_path=items_path, max_concurrency=max_concurrency,
+                       item_selector=item_selector, result_path=sfn.JsonPath.DISCARD)
+        each.item_processor(processor)
+        return each
+
+    # --- phases -----------------------------------------------------------------------------------------------
+
+    def _discard_stale_copies(self) -> sfn.Map:
+        """Copies an earlier run left broken or stale are deleted before anything is built again."""
+        discard = self._task("Discard copy", "Discard").next(
+            self._await("Discard", "delete", identifier_path="$.DBInstanceIdentifier", function="WaitDeleted"))
+        return self._map("Discard stale copies", "$.plan.discards", discard)
+
+    def _build(self) -> sfn.Chain:
+        return (
+            self._task("Clone", "Clone", input_path="$.plan.clone")
+            .next(self._await("Clone", "create_read_replica", identifier_path="$.plan.clone.DBInstanceIdentifier"))
+            .next(self._task("Promote", "Promote", input_path="$.plan.promote"))
+            .next(self._await("Promote", "promote", identifier_path="$.plan.promote.DBInstanceIdentifier"))
+            .next(self._replica_levels())
+        )
 
     def _replica_levels(self) -> sfn.Map:
         """Levels one after another (a replica needs its parent); the replicas of one level all at once."""
         build = (
-            self._step("Create replica", "CreateReplica", "$.create")
-            .next(self._await("Replica", "create_read_replica", "$.create.DBInstanceIdentifier"))
+            self._task("Create replica", "CreateReplica", input_path="$.create")
+            .next(self._await("Replica", "create_read_replica", identifier_path="$.create.DBInstanceIdentifier"))
             .next(sfn.Choice(self, "Serves replicas?")
                   .when(sfn.Condition.is_present("$.enable_backups.DBInstanceIdentifier"),
-                        self._step("Enable backups", "EnableBackups", "$.enable_backups")
-                        .next(self._await("Backups", "enable_backups", "$.enable_backups.DBInstanceIdentifier")))
+                        self._task("Enable backups", "EnableBackups", input_path="$.enable_backups")
+                        .next(self._await("Backups", "enable_backups",
+                                          identifier_path="$.enable_backups.DBInstanceIdentifier")))
                   .otherwise(sfn.Pass(self, "Replica ready"))
                   .afterwards())
         )
-        level = sfn.Map(self, "Build level", items_path="$.replicas", max_concurrency=0,
-                        result_path=sfn.JsonPath.DISCARD)
-        level.item_processor(build)
-        levels = sfn.Map(self, "Build replica levels", items_path="$.plan.levels", max_concurrency=1,
-                         result_path=sfn.JsonPath.DISCARD)
-        levels.item_processor(level)
-        return levels
+        level = self._map("Build level", "$.replicas", build)
+        return self._map("Build replica levels", "$.plan.levels", level, max_concurrency=1)
 
     def _swap(self) -> sfn.Map:
-        """Name by name, all names at once: each name is missing for about two renames, whatever the tree."""
-        swap_one = (
-            self._step("Retire old", "Rename", "$.retire")
-            .next(self._await("Retire", "rename", "$.retire.NewDBInstanceIdentifier"))
-            .next(self._step("Install new", "Rename", "$.install"))
-            .next(self._await("Install", "rename", "$.install.NewDBInstanceIdentifier"))
-        )
-        swap = sfn.Map(self, "Swap names", items_path="$.plan.swaps", max_concurrency=0,
-                       result_path=sfn.JsonPath.DISCARD)
-        swap.item_processor(swap_one)
+        """Name by name, all names at once: each name is missing for about two renames, whatever the tree.
+        If the swap cannot complete, every name goes back to its old instance before the execution fails."""
+        rename = self._task("Rename", "Rename").next(
+            self._await("Rename", "rename", identifier_path="$.rename.NewDBInstanceIdentifier"))
+        swap_name = self._map("Swap name", "$.renames", rename, max_concurrency=1)
+        swap = self._map("Swap names", "$.plan.swaps", swap_name)
+
+        restore = self._task("Restore name", "Restore")
+        restore.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
+                          max_attempts=self._polling.max_attempts)
+        restore_names = self._map("Restore names", "$.plan.names", restore, item_selector={
+            "name": sfn.JsonPath.string_at("$$.Map.Item.Value"),
+            "generation": sfn.JsonPath.string_at("$.plan.generation"),
+        })
+        swap.add_catch(restore_names.next(sfn.Fail(self, "Swap failed, names restored",
+                                                   error_path="$.swap_error.Error", cause_path="$.swap_error.Cause")),
+                       errors=["States.ALL"], result_path="$.swap_error")
         return swap
 
-    def _restart(self) -> sfn.Choice:
+    def _restart(self) -> sfn.Chain:
         restart = (
-            self._step("Restart application", "Restart", "$.plan.restart", result_path="$.restart")
-            .next(self._await("Restart", "restart", "", function="WaitRestart", payload_path="$.restart"))
+            self._task("Restart application", "Restart", input_path="$.plan.restart", result_path="$.restart")
+            .next(self._await("Restart", "restart", input_path="$.restart", function="WaitRestart"))
         )
         done = sfn.Pass(self, "Application restarted")
         return (sfn.Choice(self, "Restart hook?")
@@ -124,11 +160,14 @@ class RefreshWorkflow(Construct):
                 .afterwards())
 
     def _delete_old(self) -> sfn.Map:
-        delete_one = (
-            self._step("Delete old", "DeleteOld", "$")
-            .next(self._await("Delete", "delete", "$.DBInstanceIdentifier", function="WaitDeleted"))
-        )
-        delete = sfn.Map(self, "Delete old tree", items_path="$.plan.deletes", max_concurrency=0,
-                         result_path=sfn.JsonPath.DISCARD)
-        delete.item_processor(delete_one)
-        return delete
+        delete_one = self._task("Delete old", "DeleteOld").next(
+            self._await("Delete", "delete", identifier_path="$.DBInstanceIdentifier", function="WaitDeleted"))
+        return self._map("Delete old tree", "$.plan.deletes", delete_one)
+
+    def _prune_snapshots(self) -> sfn.Chain:
+        done = sfn.Pass(self, "Snapshots kept")
+        return (sfn.Choice(self, "Final snapshots?")
+                .when(sfn.Condition.is_present("$.plan.snapshots.prefix"),
+                      self._task("Prune final snapshots", "PruneSnapshots", input_path="$.plan.snapshots").next(done))
+                .otherwise(done)
+                .afterwards())

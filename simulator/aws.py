@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from types import TracebackType
 from typing import Any, Protocol
@@ -107,12 +107,12 @@ class SimulatedAWS:
         self._original = BaseClient._make_api_call  # botocore's own, captured again when patching
         self._clients: dict[str, BaseClient] = {}
         self.rds = RdsSimulator(
-            self.region, self._now, self._latency, functools.partial(self._faults.fire, "rds:status")
+            self.region, self._now, self._latency, self._status_faults("rds:status")
         )
         self.ssm = SsmSimulator(
-            self.region, self._now, self._latency, functools.partial(self._faults.fire, "ssm:command")
+            self.region, self._now, self._latency, self._status_faults("ssm:command")
         )
-        self.ecs = EcsSimulator(self._now, self._latency, functools.partial(self._faults.fire, "ecs:deployment"))
+        self.ecs = EcsSimulator(self._now, self._latency, self._status_faults("ecs:deployment"))
         self._simulators: dict[str, ServiceSimulator] = {"rds": self.rds, "ssm": self.ssm, "ecs": self.ecs}
 
     # Lifecycle
@@ -185,7 +185,17 @@ class SimulatedAWS:
         with self._lock:
             return self.rds.downtime(names, until)
 
+    def status_history(self, until: float) -> list[dict[str, Any]]:
+        """Each instance's status changes in [0, until]: `{"t", "DBInstanceIdentifier", "DBInstanceStatus",
+        "DbiResourceId"}` in time order (DbiResourceId follows one instance across its renames)."""
+        with self._lock:
+            return self.rds.status_history(until)
+
     # Interception
+
+    def _status_faults(self, kind: str) -> Callable[[Mapping[str, Any]], str | None]:
+        """The status faults of one kind; the world is loaded without them, whatever their `match`."""
+        return lambda params: None if self._loading else self._faults.fire(kind, params)
 
     def _now(self) -> float:
         return 0.0 if self._loading else self.clock.now()

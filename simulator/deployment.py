@@ -6,6 +6,7 @@ synthesized template, with CloudFormation's intrinsic functions resolved to the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -35,17 +36,21 @@ class Deployment:
 
 
 def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, Any]:
-    """The deployment a user would configure for this refresh: a job for the input's source and target.
+    """The deployment a user would configure for this refresh: a job for the input's source and target, with
+    the input's restart (IAM grants the Restart functions only the declared restarts' services and documents).
 
     When the input cannot name a job (it is invalid, which the workflow itself must refuse), the base
-    context's jobs stay as they are."""
+    context's jobs stay as they are; an invalid restart (refused as well) is left out of the job."""
     context = dict(base)
     if isinstance(execution_input, dict):
+        fields = {"name": "simulated", "source": execution_input.get("source"),
+                  "target": execution_input.get("target"), "schedule": None}
         try:
-            job = RefreshJob(name="simulated", source=execution_input.get("source"),
-                             target=execution_input.get("target"), schedule=None)
+            job = RefreshJob.model_validate(fields)
         except ValidationError:
             return context
+        with contextlib.suppress(ValidationError):
+            job = RefreshJob.model_validate({**fields, "restart": execution_input.get("restart")})
         context["refresh_jobs"] = [job.model_dump(mode="json")]
     return context
 

@@ -160,6 +160,20 @@ def _instance_name(identifier: str) -> str:
     return identifier.split(":db:")[-1]
 
 
+def _lived_phases(phases: list[Phase], until: float) -> list[Phase]:
+    """The phases that really happened by `until`: none of zero length (the world's instant setup, or a phase
+    replaced by a new plan at the instant it began) and no repeat of the status just before."""
+    starts = [phase.start for phase in phases[1:]] + [math.inf]
+    lived: list[Phase] = []
+    for phase, end in zip(phases, starts, strict=True):
+        if phase.start > until or end <= phase.start:
+            continue
+        if lived and (lived[-1].identifier, lived[-1].status) == (phase.identifier, phase.status):
+            continue
+        lived.append(phase)
+    return lived
+
+
 def _union_length(spans: list[tuple[float, float]]) -> float:
     total, reach = 0.0, -math.inf
     for start, end in sorted(spans):
@@ -267,6 +281,16 @@ class RdsSimulator:
                 if identifier in held and end > start:
                     held[identifier].append((start, end))
         return {name: max(until, 0.0) - _union_length(held[name.lower()]) for name in names}
+
+    def status_history(self, until: float) -> list[dict[str, Any]]:
+        """Every status each instance went through in [0, until], in time order: the statuses a workflow waited
+        through. `deleted` (not an RDS status) marks the end of a deletion, when the instance is gone."""
+        history = []
+        for lc in self._lifecycles.values():
+            for phase in _lived_phases(lc.phases, until):
+                history.append({"t": phase.start, "DBInstanceIdentifier": phase.identifier,
+                                "DBInstanceStatus": phase.status, "DbiResourceId": lc.db.dbi_resource_id})
+        return sorted(history, key=lambda entry: entry["t"])  # stable: one instance's entries keep their order
 
     # Bookkeeping
 
@@ -425,7 +449,9 @@ class RdsSimulator:
 
     def _modify(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         lc = self._get(params["DBInstanceIdentifier"])
-        self._require_available(lc)
+        # RDS lets an instance with incompatible settings be modified: that is how it is repaired.
+        if not lc.db.status.startswith("incompatible-"):
+            self._require_available(lc)
         db, request = lc.db, dict(params)
         # moto's DBInstance has no pending changes, but its serializer shows this attribute as PendingModifiedValues.
         pending = vars(db).get("pending_modified_values", {})

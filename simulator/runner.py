@@ -82,6 +82,7 @@ class Simulation:
                 "calls": aws.calls,
                 "downtime_s": aws.downtime_s(self._target_tree(), until=end),
                 "states": states,
+                "status_history": aws.status_history(until=end),
             }
 
     def _execute(self, sfn: Any, state_machine_arn: str, number: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -102,7 +103,7 @@ class Simulation:
         # The execution's own end, not when this loop noticed it.
         ended = seconds(self.clock, events[-1]["timestamp"]) if events else self.clock.now()
         result: dict[str, Any] = {"status": description["status"], "started_s": started, "ended_s": ended,
-                                  "duration_s": round(ended - started, 3)}
+                                  "duration_s": round(ended - started, 3), **_usage(events)}
         if description["status"] == "SUCCEEDED":
             result["output"] = json.loads(description.get("output") or "null")
         else:
@@ -168,6 +169,18 @@ def _states(events: list[dict[str, Any]], number: int, clock: VirtualClock) -> l
             if open_entries.get(name):
                 open_entries[name].pop(0)["exited"] = seconds(clock, event["timestamp"])
     return states
+
+
+def _usage(events: list[dict[str, Any]]) -> dict[str, int]:
+    """What the execution is billed and limited by: its history length (Step Functions keeps at most 25,000
+    events), its Lambda invocations (each NotReady retry is one more) and its state transitions (Standard
+    workflows bill each state entered, and each retry of a task)."""
+    kinds = [str(getattr(event["type"], "value", event["type"])) for event in events]
+    invocations = kinds.count("LambdaFunctionScheduled")
+    task_entries = kinds.count("TaskStateEntered")
+    entered = sum(kind.endswith("StateEntered") for kind in kinds)
+    return {"history_events": len(events), "lambda_invocations": invocations,
+            "state_transitions": entered + invocations - task_entries}
 
 
 def _failure(description: dict[str, Any], events: list[dict[str, Any]]) -> tuple[str, str]:

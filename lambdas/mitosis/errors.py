@@ -31,3 +31,15 @@ class RestartFailed(MitosisError):
 
 class TransientAwsError(MitosisError):
     """AWS throttled us or failed internally: the same call can succeed when retried."""
+
+
+class RefreshAlreadyRunning(MitosisError):
+    """Another execution is refreshing the same target. Nothing was changed."""
+
+
+class RenameRefused(MitosisError):
+    """The instance under the name is not the one the plan expects: renaming it could lose data."""
+
+
+class RestoreFailed(MitosisError):
+    """A name could not be given back to its old instance: a person must look."""

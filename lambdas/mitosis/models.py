@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictInt,
     StrictStr,
     TypeAdapter,
     ValidationError,
@@ -83,6 +84,9 @@ class RefreshRequest(StrictModel):
     target: Identifier
     dry_run: StrictBool = False
     restart: Restart | None = None
+    # A snapshot of the old primary before it is deleted; the newest `keep_final_snapshots` are kept.
+    final_snapshot: StrictBool = True
+    keep_final_snapshots: Annotated[StrictInt, Field(ge=1, le=100)] = 2
 
     @classmethod
     def parse(cls, event: Any) -> RefreshRequest:
@@ -228,16 +232,34 @@ class ReplicationGraph(BaseModel):
         return chain
 
 
+class Run(BaseModel):
+    """The execution a state runs in, from the Step Functions context object."""
+
+    name: str
+    started: str = ""
+    state_machine: str = ""
+
+
 class Refresh(BaseModel):
-    """What Describe hands on: the validated request and the graph."""
+    """What Describe hands on: the validated request, the graph, and the execution."""
 
     request: RefreshRequest
     graph: ReplicationGraph
+    run: Run
 
 
 # --- the plan (made by the pure planner) ---------------------------------------------------------------------
 
 Params = dict[str, Any]
+
+# Tags the workflow puts on what it creates and retires, so a later run recognises them (and never touches
+# an instance it does not own). A copy keeps its tags after the refresh: its generation tells it apart from
+# the copies of a later refresh.
+TAG_TARGET = "stack-mitosis:target"  # the refresh job's target
+TAG_NAME = "stack-mitosis:name"  # the name of the target tree the instance holds, or will hold
+TAG_SOURCE = "stack-mitosis:source"  # copies: whose data they hold
+TAG_GENERATION = "stack-mitosis:generation"  # copies: the run that started the refresh that made them
+TAG_REPLACED_BY = "stack-mitosis:replaced-by"  # retired instances: the generation that replaced them
 
 
 class ReplicaBuild(BaseModel):
@@ -254,12 +276,22 @@ class Level(BaseModel):
     replicas: list[ReplicaBuild]
 
 
+class Rename(BaseModel):
+    """One rename of a swap. `tags` go on the instance first, so it stays recognisable under its new name;
+    `generation` says whose instance may be renamed: the copy (`is_copy`) or the old data (not)."""
+
+    rename: Params
+    tags: list[Tag] = Field(default_factory=list)
+    generation: str
+    is_copy: bool
+
+
 class Swap(BaseModel):
-    """One name of the target tree: retire the old holder, then rename its temp copy into place."""
+    """One name of the target tree: retire the old holder, then rename its copy into place (only the renames
+    that are still to do)."""
 
     name: str
-    retire: Params
-    install: Params
+    renames: list[Rename]
 
 
 class Operation(BaseModel):
@@ -269,30 +301,42 @@ class Operation(BaseModel):
     params: Params
 
 
+class SnapshotRetention(BaseModel):
+    """Final snapshots of old primaries: those named with `prefix` beyond the newest `keep` are deleted."""
+
+    prefix: str
+    keep: int
+
+
 class Plan(BaseModel):
     source: str
     target: str
-    clone: Params
-    promote: Params
+    generation: str
+    names: list[str]  # every name of the target tree, breadth first
+    discards: list[Params]  # DeleteDBInstance requests for broken or stale copies of ours
+    clone: Params | None  # None once the copies are complete and the swap has begun
+    promote: Params | None
     levels: list[Level]
     swaps: list[Swap]
     restart: Restart | None
     deletes: list[Params]
+    snapshots: SnapshotRetention | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def flight_plan(self) -> list[Operation]:
         """Every call the refresh makes, in order: the dry run's output."""
-        ops = [Operation(op="CreateDBInstanceReadReplica", params=self.clone),
-               Operation(op="PromoteReadReplica", params=self.promote)]
+        ops = [Operation(op="DeleteDBInstance", params=d) for d in self.discards]
+        if self.clone and self.promote:
+            ops += [Operation(op="CreateDBInstanceReadReplica", params=self.clone),
+                    Operation(op="PromoteReadReplica", params=self.promote)]
         for level in self.levels:
             for build in level.replicas:
                 ops.append(Operation(op="CreateDBInstanceReadReplica", params=build.create))
                 if build.enable_backups:
                     ops.append(Operation(op="ModifyDBInstance", params=build.enable_backups))
         for swap in self.swaps:
-            ops.append(Operation(op="ModifyDBInstance", params=swap.retire))
-            ops.append(Operation(op="ModifyDBInstance", params=swap.install))
+            ops.extend(Operation(op="ModifyDBInstance", params=step.rename) for step in swap.renames)
         if self.restart:
             ops.append(Operation(op=f"Restart ({self.restart.type})", params=self.restart.model_dump()))
         ops.extend(Operation(op="DeleteDBInstance", params=d) for d in self.deletes)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from mitosis.models import TAG_GENERATION
+
 # Statuses RDS leaves by itself. Anything unknown is treated as in progress and bounded by the retry limit.
 READY = frozenset({"available"})
 STUCK = frozenset({
@@ -56,3 +58,44 @@ def restart_readiness(statuses: list[str]) -> Readiness:
     if statuses and all(s in RESTART_DONE for s in statuses):
         return Readiness.READY
     return Readiness.WAIT
+
+
+class Restore(Enum):
+    """The next step to make a name held by an available instance again, after a swap that could not complete:
+    its old instance when it can serve, else this refresh's copy."""
+
+    DONE = "done"
+    WAIT = "wait"  # an instance of the name is busy (renaming, deleting...)
+    UNINSTALL = "uninstall"  # rename the copy under the name back to temp-<name>
+    DROP_COPY = "drop-copy"  # the copy under the name is stuck: delete it (it is ours, and broken)
+    REINSTATE = "reinstate"  # rename old-<name> back to <name>
+    INSTALL_COPY = "install-copy"  # the old instance cannot serve: rename temp-<name> into place instead
+    LOST = "lost"  # no instance can hold the name: a person must look
+
+
+def restore_step(current: dict[str, Any] | None, old: dict[str, Any] | None, temp: dict[str, Any] | None,
+                 current_is_copy: bool) -> Restore:
+    """`current` holds the name, `old` is old-<name>, `temp` is temp-<name>; `current_is_copy` when `current` is
+    this refresh's copy. Nothing moves while one of them is busy: a name being renamed away stays reserved."""
+    def state(instance: dict[str, Any] | None) -> Readiness | None:
+        return readiness(instance.get("DBInstanceStatus")) if instance is not None else None
+
+    if Readiness.WAIT in (state(current), state(old), state(temp)):
+        return Restore.WAIT
+    if state(old) is Readiness.READY:
+        if current is None:
+            return Restore.REINSTATE
+        if not current_is_copy:
+            return Restore.LOST  # old data under both names: not something this workflow does
+        return Restore.DROP_COPY if state(current) is Readiness.STUCK else Restore.UNINSTALL
+    if state(current) is Readiness.READY:
+        return Restore.DONE
+    if current is None and state(temp) is Readiness.READY:
+        return Restore.INSTALL_COPY
+    return Restore.LOST
+
+
+def is_copy_of(instance: dict[str, Any], generation: str) -> bool:
+    """Whether the instance is a copy made by the refresh of that generation (see the planner's tags)."""
+    tags = {t["Key"]: t["Value"] for t in instance.get("TagList") or []}
+    return tags.get(TAG_GENERATION) == generation

@@ -98,7 +98,7 @@ def test_calls_outside_recording_are_neither_recorded_nor_faulted(make_sim, aws)
 
 def test_recording_masks_passwords_and_skips_the_runners_services(sim, aws, clock):
     clock.t = 42.0
-    with sim.recording():
+    with sim.recording("FunctionsRenameFunction"):
         aws("rds").modify_db_instance(
             DBInstanceIdentifier="demo", MasterUserPassword="new-secret", ApplyImmediately=True
         )
@@ -111,6 +111,7 @@ def test_recording_masks_passwords_and_skips_the_runners_services(sim, aws, cloc
             "operation": "ModifyDBInstance",
             "params": {"DBInstanceIdentifier": "demo", "MasterUserPassword": "****", "ApplyImmediately": True},
             "error": None,
+            "function": "FunctionsRenameFunction",
         }
     ]
 

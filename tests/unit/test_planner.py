@@ -23,6 +23,11 @@ def request(source: str = "production", target: str = "staging", **extra: Any) -
     return RefreshRequest.parse({"source": source, "target": target, **extra})
 
 
+def own_tags(params: dict[str, Any]) -> list[dict[str, str]]:
+    """The tags a copy took from its counterpart (the workflow adds its own, stack-mitosis:*)."""
+    return [t for t in params["Tags"] if not t["Key"].startswith("stack-mitosis:")]
+
+
 def operations(plan: Any) -> list[tuple[str, str, str | None]]:
     """(operation, instance, new name or replication source) for each line of the flight plan."""
     return [(op.op, op.params.get("DBInstanceIdentifier"),
@@ -49,7 +54,7 @@ def test_list_tree_is_breadth_first() -> None:
 
 
 def test_replace_tree_order_clone_promote_replicas_swap_delete() -> None:
-    plan = plan_refresh(STAGING, request())
+    plan = plan_refresh(STAGING, request(final_snapshot=False))
     assert operations(plan) == [
         ("CreateDBInstanceReadReplica", "temp-staging", "production"),
         ("PromoteReadReplica", "temp-staging", None),
@@ -78,8 +83,8 @@ def test_child_link_wins_over_a_stale_replica_list() -> None:
     # Then temp-c replicates from temp-b, a level after it
     assert [[(b.name, b.create["SourceDBInstanceIdentifier"]) for b in level.replicas] for level in plan.levels] == \
         [[("a", "temp-target"), ("b", "temp-target")], [("c", "temp-b")]]
-    assert plan.clone["Iops"] == 500 and plan.clone["Tags"] == [{"Key": "k", "Value": "target"}]
-    assert plan.levels[0].replicas[1].create["Tags"] == [{"Key": "k", "Value": "b"}]
+    assert plan.clone["Iops"] == 500 and own_tags(plan.clone) == [{"Key": "k", "Value": "target"}]
+    assert own_tags(plan.levels[0].replicas[1].create) == [{"Key": "k", "Value": "b"}]
     # b serves a replica, so it gets backups before c is created; a and c do not need them
     assert plan.levels[0].replicas[1].enable_backups == {
         "DBInstanceIdentifier": "temp-b", "BackupRetentionPeriod": 1, "ApplyImmediately": True}
@@ -94,7 +99,7 @@ def test_each_clone_takes_its_own_counterparts_windows_never_the_sources() -> No
         instance("staging-replica", "staging", PreferredMaintenanceWindow="tue:03:00-tue:04:00"),
     )
     plan = plan_refresh(tree, request())
-    installs = {swap.name: swap.install for swap in plan.swaps}
+    installs = {swap.name: swap.renames[-1].rename for swap in plan.swaps}
     assert installs["staging"]["PreferredMaintenanceWindow"] == "tue:02:00-tue:03:00"
     assert installs["staging-replica"]["PreferredMaintenanceWindow"] == "tue:03:00-tue:04:00"
     assert plan.promote["PreferredBackupWindow"] == "04:00-04:30"
@@ -116,15 +121,16 @@ def test_settings_come_from_the_target_not_the_source() -> None:
                           BackupRetentionPeriod=7, DeletionProtection=False, KmsKeyId="prod-key"),
                  instance("staging", **settings))
     plan = plan_refresh(tree, request())
-    assert plan.clone == {
+    assert own_tags(plan.clone) == [{"Key": "env", "Value": "demo"}]
+    assert {k: v for k, v in plan.clone.items() if k != "Tags"} == {
         "DBInstanceIdentifier": "temp-staging", "SourceDBInstanceIdentifier": "production",
         "DBInstanceClass": "db.t3.small", "Port": 5431, "MultiAZ": False, "StorageType": "gp3",
-        "DeletionProtection": True, "VpcSecurityGroupIds": ["sg-demo"], "DBParameterGroupName": "demo-mysql8",
+        "VpcSecurityGroupIds": ["sg-demo"], "DBParameterGroupName": "demo-mysql8",
         "OptionGroupName": "demo-options", "MonitoringInterval": 60,
         "MonitoringRoleArn": "arn:aws:iam::1:role/monitoring", "EnablePerformanceInsights": True,
         "PerformanceInsightsRetentionPeriod": 7, "EnableIAMDatabaseAuthentication": True,
         "EnableCloudwatchLogsExports": ["error"], "PubliclyAccessible": False, "AutoMinorVersionUpgrade": True,
-        "CopyTagsToSnapshot": True, "MaxAllocatedStorage": 200, "Tags": [{"Key": "env", "Value": "demo"}],
+        "CopyTagsToSnapshot": True, "MaxAllocatedStorage": 200,
     }
     # the old target's retention, not the source's, and no KMS key on a same-region replica
     assert plan.promote == {"DBInstanceIdentifier": "temp-staging", "BackupRetentionPeriod": 3}
@@ -144,20 +150,23 @@ def test_restart_sits_between_swap_and_delete() -> None:
     assert ops[restart - 1] == "ModifyDBInstance" and ops[restart + 1] == "DeleteDBInstance"
 
 
-def test_deletion_protection_is_lifted_only_on_the_retired_instance() -> None:
+def test_deletion_protection_is_kept_by_the_retired_instance_and_taken_by_the_copy_with_the_name() -> None:
     tree = graph(instance("production"), instance("staging", DeletionProtection=True))
     plan = plan_refresh(tree, request())
-    assert plan.swaps[0].retire == {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging",
-                                    "ApplyImmediately": True, "DeletionProtection": False}
-    assert plan.clone["DeletionProtection"] is True
-    assert "DeletionProtection" not in plan.swaps[0].install
+    retire, install = plan.swaps[0].renames
+    assert retire.rename == {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging",
+                             "ApplyImmediately": True}
+    # an unprotected copy can be discarded if it breaks; it is protected from the moment it holds the name
+    assert "DeletionProtection" not in plan.clone
+    assert install.rename["DeletionProtection"] is True
 
 
 def test_only_the_leading_temp_prefix_names_the_copy() -> None:
     tree = graph(instance("production"), instance("reports-temp-db"))
     plan = plan_refresh(tree, request(target="reports-temp-db"))
-    assert plan.swaps[0].install["DBInstanceIdentifier"] == "temp-reports-temp-db"
-    assert plan.swaps[0].install["NewDBInstanceIdentifier"] == "reports-temp-db"
+    install = plan.swaps[0].renames[1].rename
+    assert install["DBInstanceIdentifier"] == "temp-reports-temp-db"
+    assert install["NewDBInstanceIdentifier"] == "reports-temp-db"
 
 
 def test_three_levels_deep() -> None:

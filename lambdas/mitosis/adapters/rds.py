@@ -59,3 +59,18 @@ class Rds:
     def delete(self, params: dict[str, Any]) -> None:
         with aws_errors():
             self.client.delete_db_instance(**params)
+
+    def add_tags(self, arn: str, tags: list[dict[str, str]]) -> None:
+        with aws_errors():
+            self.client.add_tags_to_resource(ResourceName=arn, Tags=tags)
+
+    def snapshots_named(self, prefix: str) -> list[dict[str, Any]]:
+        """Manual snapshots whose identifier starts with `prefix`, newest first."""
+        with aws_errors():
+            pages = self.client.get_paginator("describe_db_snapshots").paginate(SnapshotType="manual")
+            found = [s for page in pages for s in page["DBSnapshots"] if s["DBSnapshotIdentifier"].startswith(prefix)]
+        return sorted(found, key=lambda s: (s.get("SnapshotCreateTime") or 0, s["DBSnapshotIdentifier"]), reverse=True)
+
+    def delete_snapshot(self, identifier: str) -> None:
+        with aws_errors():
+            self.client.delete_db_snapshot(DBSnapshotIdentifier=identifier)

@@ -21,6 +21,6 @@ def declared_jobs() -> list[tuple[str, str]]:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     refresh = Refresh.model_validate(event)
-    plan = plan_refresh(refresh.graph, refresh.request, declared_jobs())
+    plan = plan_refresh(refresh.graph, refresh.request, refresh.run, declared_jobs())
     logger.info("Planned the refresh", extra={"operations": len(plan.flight_plan)})
     return plan.model_dump(mode="json")

@@ -1,0 +1,354 @@
+"""Least privilege, proven offline: each function's role allows the calls it makes, no more, and never a change
+to production (issue "Production is read-only, twice over").
+
+The replay runs simulated refreshes, synthesizes the template for the same deployment the simulation ran
+(`simulated_context`), and evaluates every recorded AWS call against the IAM policy of the function that made
+it (simulator.iam). The denial checks evaluate calls the workflow never makes against every function's policy.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from infrastructure.settings import cdk_json_context
+from simulator.deployment import ACCOUNT_ID, simulated_context, synthesize
+from simulator.iam import Statement, UnmappedCall, authorizations, decide, evaluate, policy_of
+from tests.workflow.conftest import EXAMPLES, simulate, tree_world
+
+EXAMPLE_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-example.json").read_text())
+EXAMPLE_INPUT: dict[str, Any] = json.loads((EXAMPLES / "input-example.json").read_text())
+SSM_RESTART = {"type": "ssm", "document": "AWS-RunShellScript",
+               "targets": [{"Key": "tag:app", "Values": ["mitosis-demo"]}],
+               "parameters": {"commands": ["systemctl restart app"]}}
+TREE_EDGES = {"staging-a": "staging", "staging-d": "staging", "staging-b": "staging-a", "staging-c": "staging-b"}
+SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "ecs restart": (EXAMPLE_WORLD, EXAMPLE_INPUT),
+    "ssm restart": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "restart": SSM_RESTART}),
+    "dry run": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "dry_run": True}),
+    "deeper tree": (tree_world(TREE_EDGES), {"source": "production", "target": "staging"}),
+}
+# The actions of the explicit Deny (infrastructure.functions.MUTATING_RDS_ACTIONS) that the production probes
+# need on production's ARNs.
+DENIED_ON_PRODUCTION = {"rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:PromoteReadReplica",
+                        "rds:RebootDBInstance", "rds:AddTagsToResource"}
+WIDE_OPEN: Statement = {"Effect": "Allow", "Action": "rds:*", "Resource": "*"}
+# Grants no replayed call uses, each with the reason it stays (patterns as `normalized` writes them).
+JUSTIFIED_UNUSED = {
+    ("Describe", "rds:ListTagsForResource", "*"):
+        "the fallback for an instance DescribeDBInstances lists without its TagList (moto always includes it)",
+    ("Clone", "rds:CreateDBInstanceReadReplica", "arn:aws:rds:<region>:<account>:subgrp:*"):
+        "the Service Authorization Reference lists a subnet group as required; a replica takes its source's, "
+        "which the request does not name",
+    ("CreateReplica", "rds:CreateDBInstanceReadReplica", "arn:aws:rds:<region>:<account>:subgrp:*"):
+        "as for Clone",
+}
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One simulated refresh: the calls its functions made, and the deployment's template."""
+
+    region: str
+    source: str
+    target: str
+    template: dict[str, Any]
+    calls: list[dict[str, Any]]
+
+    def policies(self) -> dict[str, list[Statement]]:
+        return policies_of(self.template, self.region)
+
+
+def policies_of(template: dict[str, Any], region: str) -> dict[str, list[Statement]]:
+    """Each function's statements, by logical id."""
+    return {logical_id: policy_of(template, logical_id, region)
+            for logical_id, resource in template["Resources"].items() if resource["Type"] == "AWS::Lambda::Function"}
+
+
+@functools.cache
+def replay(scenario: str) -> Replay:
+    world, execution_input = SCENARIOS[scenario]
+    report = simulate(world, execution_input)
+    assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
+    # The runner synthesizes the same context: the template is the cached one the simulation ran.
+    template = synthesize(simulated_context(execution_input, cdk_json_context()))
+    return Replay(region=world["region"], source=execution_input["source"], target=execution_input["target"],
+                  template=template, calls=report["calls"])
+
+
+def example_policies() -> tuple[str, dict[str, list[Statement]]]:
+    """The example deployment's policies, without running a simulation."""
+    region = EXAMPLE_WORLD["region"]
+    return region, policies_of(synthesize(simulated_context(EXAMPLE_INPUT, cdk_json_context())), region)
+
+
+def short(logical_id: str) -> str:
+    """`FunctionsCloneFunctionBA7E208E` -> `Clone`."""
+    match = re.fullmatch(r"Functions(\w+?)Function[0-9A-F]{8}", logical_id)
+    return match.group(1) if match else logical_id
+
+
+def unauthorized(calls: list[dict[str, Any]], policies: dict[str, list[Statement]], region: str) -> list[str]:
+    """One line per (action, resource) a recorded call needs that its function's policy does not allow (each
+    line once: a wait state repeats its calls)."""
+    return list(dict.fromkeys(
+        f"{short(call['function'])} ({call['function']}): {call['operation']} needs {action} on {resource}, "
+        f"which its policy does not allow ({decision})"
+        for call in calls for action, resource, decision in decide(policies[call["function"]], call, region)
+        if decision != "allow"))
+
+
+def production_probes(source: str, target: str, region: str) -> list[dict[str, Any]]:
+    """Changes to the source and to its replica the workflow never makes, with names its roles may use
+    elsewhere in the request (a temp- name, the source as a replication source)."""
+    probes: list[dict[str, Any]] = []
+    for name in (source, f"{source}-replica"):
+        arn = f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{name}"
+        probes += [
+            {"operation": "ModifyDBInstance", "params": {"DBInstanceIdentifier": name, "BackupRetentionPeriod": 0}},
+            {"operation": "ModifyDBInstance",
+             "params": {"DBInstanceIdentifier": name, "NewDBInstanceIdentifier": f"old-{target}"}},
+            {"operation": "ModifyDBInstance",
+             "params": {"DBInstanceIdentifier": name, "NewDBInstanceIdentifier": f"temp-{target}"}},
+            {"operation": "DeleteDBInstance", "params": {"DBInstanceIdentifier": name, "SkipFinalSnapshot": True}},
+            {"operation": "PromoteReadReplica", "params": {"DBInstanceIdentifier": name}},
+            {"operation": "RebootDBInstance", "params": {"DBInstanceIdentifier": name}},
+            {"operation": "AddTagsToResource", "params": {"ResourceName": arn, "Tags": [{"Key": "k", "Value": "v"}]}},
+        ]
+    return [{"service": "rds", **probe} for probe in probes]
+
+
+def other_probes(source: str, target: str) -> list[dict[str, Any]]:
+    """New instances named like production, production's name taken by a rename, and an unrelated instance."""
+    probes = [
+        {"operation": "CreateDBInstanceReadReplica",
+         "params": {"DBInstanceIdentifier": f"{name}-copy", "SourceDBInstanceIdentifier": parent}}
+        for name in (source, f"{source}-replica") for parent in (source, f"temp-{target}")
+    ] + [
+        {"operation": "ModifyDBInstance",
+         "params": {"DBInstanceIdentifier": target, "NewDBInstanceIdentifier": source}},
+        {"operation": "ModifyDBInstance",
+         "params": {"DBInstanceIdentifier": "billing-db", "NewDBInstanceIdentifier": "old-billing-db"}},
+        {"operation": "ModifyDBInstance",
+         "params": {"DBInstanceIdentifier": "billing-db", "NewDBInstanceIdentifier": f"old-{target}"}},
+        {"operation": "DeleteDBInstance", "params": {"DBInstanceIdentifier": "billing-db", "SkipFinalSnapshot": True}},
+    ]
+    return [{"service": "rds", **probe} for probe in probes]
+
+
+def allowed_probes(policies: dict[str, list[Statement]], probes: list[dict[str, Any]], region: str) -> list[str]:
+    """One line per probe a function's policy allows (every one of its authorizations allowed)."""
+    allowed = []
+    for function, statements in policies.items():
+        for probe in probes:
+            if all(decision == "allow" for _, _, decision in decide(statements, probe, region)):
+                allowed.append(f"{short(function)} may {probe['operation']} {probe['params']}")
+    return allowed
+
+
+def normalized(pattern: str, replay: Replay) -> str:
+    """A resource pattern with the scenario's names replaced, so grants compare across scenarios."""
+    for value, placeholder in ((replay.source, "<source>"), (replay.target, "<target>"),
+                               (replay.region, "<region>"), (ACCOUNT_ID, "<account>")):
+        pattern = pattern.replace(value, placeholder)
+    return pattern
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+# --- replay -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_every_recorded_call_is_allowed_by_its_functions_policy(scenario: str) -> None:
+    replayed = replay(scenario)
+    assert all(call["function"] for call in replayed.calls)
+    # Failed calls too: AWS authorized them before they failed.
+    problems = unauthorized(replayed.calls, replayed.policies(), replayed.region)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_function_is_granted_what_no_replayed_call_uses() -> None:
+    granted: set[tuple[str, str, str]] = set()
+    used: set[tuple[str, str, str]] = set()
+    for scenario in SCENARIOS:
+        replayed = replay(scenario)
+        policies = replayed.policies()
+        needs = [(call["function"], action, resource) for call in replayed.calls
+                 for action, resource in authorizations(call, replayed.region)]
+        for function, statements in policies.items():
+            for statement in statements:
+                actions = as_list(statement["Action"])
+                # CloudWatch Logs is the Lambda runtime's (AWSLambdaBasicExecutionRole), not the handlers'.
+                if statement["Effect"] != "Allow" or all(action.startswith("logs:") for action in actions):
+                    continue
+                for action in actions:
+                    for pattern in as_list(statement["Resource"]):
+                        grant = (short(function), action, normalized(pattern, replayed))
+                        granted.add(grant)
+                        single = [{"Effect": "Allow", "Action": action, "Resource": pattern}]
+                        if any(f == function and evaluate(single, a, r) == "allow" for f, a, r in needs):
+                            used.add(grant)
+    unused = granted - used - set(JUSTIFIED_UNUSED)
+    assert not unused, "granted, but no replayed call needs it:\n" + "\n".join(map(str, sorted(unused)))
+
+
+def test_a_call_its_function_has_no_statement_for_fails_with_a_readable_message() -> None:
+    region, policies = example_policies()
+    describe = next(f for f in policies if short(f) == "Describe")
+    call = {"service": "rds", "operation": "DeleteDBInstance", "function": describe,
+            "params": {"DBInstanceIdentifier": "old-mitosis-demo", "SkipFinalSnapshot": True}}
+    assert unauthorized([call], policies, region) == [
+        f"Describe ({describe}): DeleteDBInstance needs rds:DeleteDBInstance on "
+        f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:old-mitosis-demo, which its policy does not allow (implicit-deny)"]
+
+
+# --- denial -------------------------------------------------------------------------------------------------
+
+def test_no_function_may_change_production_or_an_unrelated_instance() -> None:
+    region, policies = example_policies()
+    probes = production_probes("mitosis-prod", "mitosis-demo", region) + other_probes("mitosis-prod", "mitosis-demo")
+    assert len(policies) >= 12
+    allowed = allowed_probes(policies, probes, region)
+    assert not allowed, "\n".join(allowed)
+
+
+def test_production_stays_denied_when_a_role_is_widened_to_every_rds_action() -> None:
+    region, policies = example_policies()
+    for function, statements in policies.items():
+        widened = [*statements, WIDE_OPEN]
+        for probe in production_probes("mitosis-prod", "mitosis-demo", region):
+            on_production = [(action, decision) for action, resource, decision in decide(widened, probe, region)
+                             if re.search(r":db:mitosis-prod(-replica)?$", resource)]
+            assert on_production and {action for action, _ in on_production} <= DENIED_ON_PRODUCTION, probe
+            # The explicit Deny, not the absence of an Allow, is what refuses it.
+            assert all(decision == "deny" for _, decision in on_production), (short(function), probe)
+
+
+def test_the_denial_check_fails_without_the_explicit_deny() -> None:
+    region, policies = example_policies()
+    widened = {function: [s for s in statements if s["Effect"] != "Deny"] + [WIDE_OPEN]
+               for function, statements in policies.items()}
+    probes = production_probes("mitosis-prod", "mitosis-demo", region)
+    allowed = allowed_probes(widened, probes, region)
+    assert len(allowed) == len(policies) * len(probes)
+    assert any(line.startswith("Rename may DeleteDBInstance {'DBInstanceIdentifier': 'mitosis-prod',")
+               for line in allowed)
+
+
+# --- the evaluator ------------------------------------------------------------------------------------------
+
+DB = "arn:aws:rds:us-west-2:123456789012:db:"
+
+
+@pytest.mark.parametrize(("pattern", "action", "expected"), [
+    ("rds:DescribeDBInstances", "rds:DescribeDBInstances", "allow"),
+    ("RDS:describedbinstances", "rds:DescribeDBInstances", "allow"),  # actions ignore case
+    ("rds:Describe*", "rds:DescribeDBInstances", "allow"),
+    ("rds:*", "rds:DeleteDBInstance", "allow"),
+    ("*", "ecs:UpdateService", "allow"),
+    ("rds:Describe?BInstances", "rds:DescribeDBInstances", "allow"),
+    ("rds:Describe?", "rds:DescribeDBInstances", "implicit-deny"),  # ? is one character
+    ("rds:Describe*", "rds:DeleteDBInstance", "implicit-deny"),
+    ("rds:DescribeDBInstances", "rds:DescribeDBInstancesX", "implicit-deny"),  # whole names only
+])
+def test_actions_match_with_wildcards_and_ignore_case(pattern: str, action: str, expected: str) -> None:
+    assert evaluate([{"Effect": "Allow", "Action": pattern, "Resource": "*"}], action, f"{DB}a") == expected
+
+
+@pytest.mark.parametrize(("pattern", "resource", "expected"), [
+    (f"{DB}temp-staging*", f"{DB}temp-staging", "allow"),
+    (f"{DB}temp-staging*", f"{DB}temp-staging-a", "allow"),
+    (f"{DB}temp-staging*", f"{DB}staging", "implicit-deny"),
+    (f"{DB}temp-staging*", f"{DB}TEMP-staging", "implicit-deny"),  # resources keep their case
+    (f"{DB}staging-?", f"{DB}staging-a", "allow"),
+    (f"{DB}staging-?", f"{DB}staging-ab", "implicit-deny"),
+    ("arn:aws:rds:*:*:db:[ab]", f"{DB}a", "implicit-deny"),  # brackets are literal in IAM, unlike fnmatch
+    ("arn:aws:rds:*:*:db:[ab]", f"{DB}[ab]", "allow"),
+    ("*", "arn:aws:ssm:us-west-2::document/AWS-RunShellScript", "allow"),
+])
+def test_resources_match_with_wildcards(pattern: str, resource: str, expected: str) -> None:
+    assert evaluate([{"Effect": "Allow", "Action": "rds:ModifyDBInstance", "Resource": [pattern]}],
+                    "rds:ModifyDBInstance", resource) == expected
+
+
+def test_an_explicit_deny_beats_any_allow_in_any_order() -> None:
+    allow = {"Effect": "Allow", "Action": "rds:*", "Resource": "*"}
+    deny = {"Effect": "Deny", "Action": ["rds:DeleteDBInstance"], "Resource": [f"{DB}prod", f"{DB}prod-*"]}
+    for statements in ([allow, deny], [deny, allow]):
+        assert evaluate(statements, "rds:DeleteDBInstance", f"{DB}prod-replica") == "deny"
+        assert evaluate(statements, "rds:DeleteDBInstance", f"{DB}staging") == "allow"
+    assert evaluate([], "rds:DeleteDBInstance", f"{DB}staging") == "implicit-deny"
+
+
+def test_a_conditional_allow_does_not_count_and_a_conditional_deny_does() -> None:
+    condition = {"StringEquals": {"aws:ResourceTag/env": "staging"}}
+    allow = {"Effect": "Allow", "Action": "rds:*", "Resource": "*", "Condition": condition}
+    deny = {"Effect": "Deny", "Action": "rds:*", "Resource": "*", "Condition": condition}
+    assert evaluate([allow], "rds:DeleteDBInstance", f"{DB}staging") == "implicit-deny"
+    assert evaluate([{**allow, "Condition": {}}, deny], "rds:DeleteDBInstance", f"{DB}staging") == "deny"
+
+
+def test_not_action_and_not_resource_match_everything_else() -> None:
+    deny_but_reads = {"Effect": "Deny", "NotAction": ["rds:Describe*", "rds:List*"], "Resource": "*"}
+    allow_but_prod = {"Effect": "Allow", "Action": "rds:*", "NotResource": f"{DB}prod*"}
+    assert evaluate([allow_but_prod], "rds:DeleteDBInstance", f"{DB}prod") == "implicit-deny"
+    assert evaluate([allow_but_prod], "rds:DeleteDBInstance", f"{DB}staging") == "allow"
+    assert evaluate([allow_but_prod, deny_but_reads], "rds:DeleteDBInstance", f"{DB}staging") == "deny"
+    assert evaluate([allow_but_prod, deny_but_reads], "rds:DescribeDBInstances", f"{DB}staging") == "allow"
+
+
+# --- the call table -----------------------------------------------------------------------------------------
+
+def needs(service: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    return authorizations({"service": service, "operation": operation, "params": params}, "us-west-2", ACCOUNT_ID)
+
+
+def test_an_operation_nobody_mapped_fails_closed() -> None:
+    with pytest.raises(UnmappedCall, match="rds StopDBInstance"):
+        needs("rds", "StopDBInstance", {"DBInstanceIdentifier": "staging"})
+
+
+def test_rds_calls_are_checked_on_every_instance_and_group_they_name() -> None:
+    assert needs("rds", "DescribeDBInstances", {}) == [("rds:DescribeDBInstances", "*")]
+    assert needs("rds", "CreateDBInstanceReadReplica", {
+        "DBInstanceIdentifier": "temp-staging", "SourceDBInstanceIdentifier": "production",
+        "DBParameterGroupName": "pg1", "OptionGroupName": "default:mysql-8-0", "Tags": [{"Key": "k", "Value": "v"}],
+    }) == [("rds:CreateDBInstanceReadReplica", f"{DB}production"),
+           ("rds:CreateDBInstanceReadReplica", f"{DB}temp-staging"),
+           ("rds:CreateDBInstanceReadReplica", "arn:aws:rds:us-west-2:123456789012:pg:pg1"),
+           ("rds:CreateDBInstanceReadReplica", "arn:aws:rds:us-west-2:123456789012:og:default:mysql-8-0"),
+           ("rds:AddTagsToResource", f"{DB}temp-staging")]
+    rename = {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging"}
+    assert needs("rds", "ModifyDBInstance", rename) == [
+        ("rds:ModifyDBInstance", f"{DB}staging"), ("rds:ModifyDBInstance", f"{DB}old-staging")]
+    snapshot = "arn:aws:rds:us-west-2:123456789012:snapshot:final-staging"
+    assert needs("rds", "DeleteDBInstance", {"DBInstanceIdentifier": "old-staging",
+                                             "FinalDBSnapshotIdentifier": "final-staging"}) == [
+        ("rds:DeleteDBInstance", f"{DB}old-staging"), ("rds:CreateDBSnapshot", f"{DB}old-staging"),
+        ("rds:CreateDBSnapshot", snapshot), ("rds:AddTagsToResource", snapshot)]
+    assert needs("rds", "DeleteDBSnapshot", {"DBSnapshotIdentifier": "final-staging"}) == [
+        ("rds:DeleteDBSnapshot", snapshot)]
+
+
+def test_ssm_and_ecs_calls_are_checked_on_their_documents_instances_and_services() -> None:
+    tag_target = {"DocumentName": "AWS-RunShellScript", "Targets": [{"Key": "tag:app", "Values": ["web"]}]}
+    assert needs("ssm", "SendCommand", tag_target) == [
+        ("ssm:SendCommand", "arn:aws:ssm:us-west-2::document/AWS-RunShellScript"),
+        ("ssm:SendCommand", "arn:aws:ec2:us-west-2:123456789012:instance/*")]
+    assert needs("ssm", "SendCommand", {"DocumentName": "restart-app", "InstanceIds": ["i-1", "mi-2"]}) == [
+        ("ssm:SendCommand", "arn:aws:ssm:us-west-2:123456789012:document/restart-app"),
+        ("ssm:SendCommand", "arn:aws:ec2:us-west-2:123456789012:instance/i-1"),
+        ("ssm:SendCommand", "arn:aws:ssm:us-west-2:123456789012:managed-instance/mi-2")]
+    assert needs("ssm", "SendCommand", {"DocumentName": "AmazonCloudWatch-ManageAgent", "InstanceIds": []}) == [
+        ("ssm:SendCommand", "arn:aws:ssm:us-west-2::document/AmazonCloudWatch-ManageAgent")]
+    service = "arn:aws:ecs:us-west-2:123456789012:service/demo/web"
+    assert needs("ecs", "UpdateService", {"cluster": "demo", "service": "web"}) == [("ecs:UpdateService", service)]
+    assert needs("ecs", "DescribeServices", {"cluster": "arn:aws:ecs:us-west-2:123456789012:cluster/demo",
+                                             "services": ["web", service]}) == [("ecs:DescribeServices", service)] * 2
