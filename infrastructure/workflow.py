@@ -139,10 +139,9 @@ class RefreshWorkflow(Construct):
         restore = self._task("Restore name", "Restore")
         restore.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
                           max_attempts=self._polling.max_attempts)
-        restore_names = self._map("Restore names", "$.plan.names", restore, item_selector={
-            "name": sfn.JsonPath.string_at("$$.Map.Item.Value"),
-            "generation": sfn.JsonPath.string_at("$.plan.generation"),
-        })
+        # One name that cannot be restored must not stop the others: its error is kept, the execution fails.
+        restore.add_catch(sfn.Pass(self, "Name not restored"), errors=["States.ALL"], result_path="$.restore_error")
+        restore_names = self._map("Restore names", "$.plan.restores", restore)
         swap.add_catch(restore_names.next(sfn.Fail(self, "Swap failed, names restored",
                                                    error_path="$.swap_error.Error", cause_path="$.swap_error.Cause")),
                        errors=["States.ALL"], result_path="$.swap_error")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import json
 import os
 import traceback
@@ -18,8 +19,10 @@ from unittest import mock
 
 from moto.awslambda.models import LambdaFunction
 
-# Handlers log at WARNING in the simulation: their INFO lines would drown the progress display.
-SIMULATION_ENVIRONMENT = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+# Handlers log at their deployed level; what they print is kept as the invocation's logs, as Lambda does, instead
+# of drowning the progress display. Powertools binds its stream when a handler module is imported (inside an
+# invocation), so one sink serves every invocation.
+_LOG_SINK = io.StringIO()
 
 
 @dataclass(frozen=True)
@@ -54,17 +57,19 @@ def invoke_in_process(function: Any, event: Any, around: Callable[[str], Any]) -
     there, as made by that function)."""
     module_name, function_name = function.handler.rsplit(".", 1)
     variables = {**function.environment_vars, "AWS_REGION": function.region,
-                 "AWS_LAMBDA_FUNCTION_NAME": function.function_name, **SIMULATION_ENVIRONMENT}
+                 "AWS_LAMBDA_FUNCTION_NAME": function.function_name}
     payload = json.loads(event) if isinstance(event, str | bytes) else event
     context = SimulatedContext(function_name=function.function_name, invoked_function_arn=function.function_arn)
-    with environment(variables), around(function.function_name):
+    _LOG_SINK.seek(0)
+    _LOG_SINK.truncate()
+    with environment(variables), around(function.function_name), contextlib.redirect_stdout(_LOG_SINK):
         try:
             handler = getattr(importlib.import_module(module_name), function_name)
-            return json.dumps(handler(payload, context)), False, ""
+            return json.dumps(handler(payload, context)), False, _LOG_SINK.getvalue()
         except Exception as error:  # noqa: BLE001 - every error goes back to Step Functions, as on AWS
             report = {"errorMessage": str(error), "errorType": type(error).__name__,
                       "stackTrace": traceback.format_tb(error.__traceback__)}
-            return json.dumps(report), True, ""
+            return json.dumps(report), True, _LOG_SINK.getvalue()
 
 
 @contextlib.contextmanager

@@ -294,6 +294,15 @@ class Swap(BaseModel):
     renames: list[Rename]
 
 
+class Restoration(BaseModel):
+    """What a rollback of the swap needs for one name: whose copy may be moved, and how to put the copy in
+    place if the old instance cannot serve."""
+
+    name: str
+    generation: str
+    install: Params
+
+
 class Operation(BaseModel):
     """One line of the flight plan: an API call and its exact request."""
 
@@ -312,7 +321,7 @@ class Plan(BaseModel):
     source: str
     target: str
     generation: str
-    names: list[str]  # every name of the target tree, breadth first
+    restores: list[Restoration]  # every name of the target tree, for a rollback of the swap
     discards: list[Params]  # DeleteDBInstance requests for broken or stale copies of ours
     clone: Params | None  # None once the copies are complete and the swap has begun
     promote: Params | None

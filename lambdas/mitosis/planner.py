@@ -33,6 +33,7 @@ from mitosis.models import (
     Rename,
     ReplicaBuild,
     ReplicationGraph,
+    Restoration,
     Run,
     SnapshotRetention,
     Swap,
@@ -82,11 +83,14 @@ def plan_refresh(
         levels = [Level(replicas=[_replica_build(view, name, name in backups_needed, progress) for name in level])
                   for level in _levels_below(view, target)]
     swaps = [swap for name in tree if (swap := progress.swap(_instance(view, name))).renames]
+    restores = [Restoration(name=name, generation=progress.generation,
+                            install=progress.install_params(_instance(view, name))) for name in tree]
     # Retired replicas outside the tree too: deleting an old primary first leaves its old replicas standalone.
     retired_elsewhere = [name for name in progress.retired if name not in tree]
     deletes = [progress.delete_params(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
                if progress.old_exists(name)]
-    plan = Plan(source=source, target=target, generation=progress.generation, names=tree, discards=progress.discards,
+    plan = Plan(source=source, target=target, generation=progress.generation, restores=restores,
+                discards=progress.discards,
                 clone=clone, promote=promote, levels=levels, swaps=swaps, restart=request.restart, deletes=deletes,
                 snapshots=SnapshotRetention(prefix=snapshot_prefix(target), keep=request.keep_final_snapshots)
                 if request.final_snapshot else None)
@@ -198,15 +202,19 @@ class Progress:
                                           "ApplyImmediately": True},
                                   tags=retire_tags, generation=self.generation, is_copy=False))
         if copy is None or copy.DBInstanceIdentifier != name:
-            install: Params = {"DBInstanceIdentifier": temp_name(name), "NewDBInstanceIdentifier": name,
-                               "ApplyImmediately": True}
-            # The windows and deletion protection ride on the rename into place: RDS applies them at once, for
-            # free. A copy is unprotected until then, so a broken one can always be discarded.
-            for setting in ("PreferredMaintenanceWindow", "PreferredBackupWindow", "DeletionProtection"):
-                if getattr(old, setting):
-                    install[setting] = getattr(old, setting)
-            renames.append(Rename(rename=install, generation=self.generation, is_copy=True))
+            renames.append(Rename(rename=self.install_params(old), generation=self.generation, is_copy=True))
         return Swap(name=name, renames=renames)
+
+    def install_params(self, old: DBInstance) -> Params:
+        """The rename of a copy into place. The windows and deletion protection ride on it: RDS applies them at
+        once, for free. A copy is unprotected until then, so a broken one can always be discarded."""
+        name = old.DBInstanceIdentifier
+        install: Params = {"DBInstanceIdentifier": temp_name(name), "NewDBInstanceIdentifier": name,
+                           "ApplyImmediately": True}
+        for setting in ("PreferredMaintenanceWindow", "PreferredBackupWindow", "DeletionProtection"):
+            if getattr(old, setting):
+                install[setting] = getattr(old, setting)
+        return install
 
     def delete_params(self, name: str, is_primary: bool) -> Params:
         params: Params = {"DBInstanceIdentifier": old_name(name)}
@@ -352,12 +360,11 @@ def _create_params(graph: ReplicationGraph, name: str, parent: str, progress: Pr
 
 
 def _promote_params(old: DBInstance, serves_replicas: bool) -> Params:
-    """PromoteReadReplica turns backups on itself, which saves a modify and its wait."""
-    params: Params = {"DBInstanceIdentifier": temp_name(old.DBInstanceIdentifier),
-                      "BackupRetentionPeriod": _retention(old, serves_replicas)}
-    if old.PreferredBackupWindow:
-        params["PreferredBackupWindow"] = old.PreferredBackupWindow
-    return params
+    """PromoteReadReplica turns backups on itself, which saves a modify and its wait. The backup window waits
+    for the rename into place, with the maintenance window: the copy still has the source's maintenance
+    window, which the target's backup window may overlap (RDS refuses overlapping windows)."""
+    return {"DBInstanceIdentifier": temp_name(old.DBInstanceIdentifier),
+            "BackupRetentionPeriod": _retention(old, serves_replicas)}
 
 
 def _replica_build(graph: ReplicationGraph, name: str, serves_replicas: bool, progress: Progress) -> ReplicaBuild:

@@ -34,6 +34,13 @@ from mitosis.handlers import (
 )
 
 REQUEST = {"source": "production", "target": "staging"}
+RUN = {"name": "run-1", "started": "2026-01-01T00:00:00+00:00",
+       "state_machine": "arn:aws:states:us-west-2:123456789012:stateMachine:stack-mitosis-refresh"}
+
+
+def envelope(execution_input):
+    """Describe's event: the execution input and the execution, as the state machine passes them."""
+    return {"input": execution_input, "run": RUN}
 SSM_RESTART = {"type": "ssm", "document": "AWS-RunShellScript", "targets": [{"Key": "tag:app", "Values": ["demo"]}],
                "parameters": {"commands": ["systemctl restart app"]}}
 COMMAND_ID = "2d292760-c289-496f-943a-750e64bda76a"
@@ -69,10 +76,11 @@ def test_describe_returns_the_request_and_a_graph_with_tags_and_replica_links(co
     # Given production and staging trees, each with a replica and tags
     # When Describe runs on a valid request with an ECS restart
     event = {**REQUEST, "dry_run": True, "restart": {"type": "ecs", "cluster": "demo", "services": ["web"]}}
-    result = describe.handler(event, context)
+    result = describe.handler(envelope(event), context)
 
-    # Then the validated request travels on with its defaults
-    assert result["request"] == event
+    # Then the validated request travels on with its defaults, and the execution it runs in
+    assert result["request"] == {**event, "final_snapshot": True, "keep_final_snapshots": 2}
+    assert result["run"]["name"] == RUN["name"]
     # And the graph has every instance of the region with its tags, port and replica links
     graph = result["graph"]
     assert graph["region"] == "us-west-2"
@@ -99,7 +107,7 @@ def test_describe_reads_tags_separately_when_the_listing_has_none(context, stub)
     rds.add_response("list_tags_for_resource", {"TagList": [{"Key": "env", "Value": "staging"}]},
                      expected_params={"ResourceName": arn})
     # When Describe runs
-    result = describe.handler(REQUEST, context)
+    result = describe.handler(envelope(REQUEST), context)
     # Then the instance's tags come from ListTagsForResource
     assert result["graph"]["instances"][0]["TagList"] == [{"Key": "env", "Value": "staging"}]
 
@@ -123,7 +131,7 @@ def test_describe_refuses_bad_input_before_reading_anything(context, stub, event
     stub(describe, "rds")
     # When Describe runs on bad input
     with pytest.raises(MitosisError) as raised:
-        describe.handler(event, context)
+        describe.handler(envelope(event), context)
     # Then it fails as InvalidInput (the error type the state machine catches), naming what is wrong
     assert type(raised.value).__name__ == "InvalidInput"
     assert isinstance(raised.value, InvalidInput)
@@ -145,7 +153,7 @@ def test_plan_refuses_a_refresh_that_is_not_declared(context, monkeypatch, jobs)
         monkeypatch.delenv("REFRESH_JOBS", raising=False)
     else:
         monkeypatch.setenv("REFRESH_JOBS", json.dumps(jobs))
-    refresh = describe.handler(REQUEST, context)
+    refresh = describe.handler(envelope(REQUEST), context)
     # When Plan runs
     with pytest.raises(PlanRefused) as raised:
         plan.handler(refresh, context)
@@ -159,12 +167,13 @@ def test_plan_plans_a_declared_refresh_from_describes_output(context, monkeypatc
     # Given production -> staging among the declared jobs
     monkeypatch.setenv("REFRESH_JOBS", json.dumps([{"source": "production", "target": "other"}, REQUEST]))
     # When Plan runs on what Describe returned
-    result = plan.handler(describe.handler(REQUEST, context), context)
+    result = plan.handler(describe.handler(envelope(REQUEST), context), context)
     # Then the staging tree is rebuilt from production, with staging's own settings and tags
     assert (result["source"], result["target"]) == ("production", "staging")
     assert result["clone"]["DBInstanceIdentifier"] == "temp-staging"
     assert result["clone"]["SourceDBInstanceIdentifier"] == "production"
-    assert result["clone"]["Tags"] == [{"Key": "env", "Value": "staging"}, {"Key": "team", "Value": "data"}]
+    assert result["clone"]["Tags"][:2] == [{"Key": "env", "Value": "staging"}, {"Key": "team", "Value": "data"}]
+    assert {"Key": "stack-mitosis:generation", "Value": RUN["name"]} in result["clone"]["Tags"]
     assert result["promote"]["DBInstanceIdentifier"] == "temp-staging"
     assert result["promote"]["BackupRetentionPeriod"] == 3
     assert [(op["op"], op["params"]["DBInstanceIdentifier"]) for op in result["flight_plan"]] == [
@@ -317,12 +326,16 @@ def test_wait_available_fails_for_an_instance_that_cannot_recover(context, stub,
 
 @pytest.mark.usefixtures("world")
 def test_rename_renames_then_a_retry_skips_it(context, live, rds_calls):
-    event = {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging", "ApplyImmediately": True}
+    event = {"rename": {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging",
+                        "ApplyImmediately": True},
+             "tags": [{"Key": "stack-mitosis:replaced-by", "Value": "run-1"}], "generation": "run-1", "is_copy": False}
     # When Rename runs
     assert rename.handler(event, context) == {"DBInstanceIdentifier": "old-staging", "action": "renamed"}
     # Then the instance holds the new name, with its replica still attached
     assert live("staging") is None
     assert live("old-staging")["ReadReplicaDBInstanceIdentifiers"] == ["staging-replica"]
+    # And it was tagged first, so a later run recognises it under its new name
+    assert {"Key": "stack-mitosis:replaced-by", "Value": "run-1"} in live("old-staging")["TagList"]
 
     # When a retried invocation runs: the old name is gone and the new one exists
     calls = rds_calls(rename)

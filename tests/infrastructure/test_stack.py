@@ -10,6 +10,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infrastructure.app import STACK_NAME, build_app, cdk_json_context
+from infrastructure.functions import HANDLERS
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -47,9 +48,10 @@ def all_states(states: dict[str, Any]) -> dict[str, Any]:
 
 def test_the_console_shows_where_a_refresh_is(definition: dict[str, Any]) -> None:
     names = set(all_states(definition["States"]))
-    assert {"Describe", "Plan", "Dry run?", "Clone", "Promote", "Build replica levels", "Build level",
-            "Create replica", "Enable backups", "Swap names", "Retire old", "Install new", "Restart application",
-            "Restart done?", "Delete old tree", "Delete old", "Refreshed", "Flight plan ready"} <= names
+    assert {"Describe", "Check no other refresh", "Plan", "Dry run?", "Discard stale copies", "Clone", "Promote",
+            "Build replica levels", "Build level", "Create replica", "Enable backups", "Swap names", "Swap name",
+            "Rename", "Restore names", "Swap failed, names restored", "Restart application", "Restart done?",
+            "Delete old tree", "Delete old", "Prune final snapshots", "Refreshed", "Flight plan ready"} <= names
 
 
 def test_replica_levels_run_in_order_and_replicas_of_a_level_in_parallel(definition: dict[str, Any]) -> None:
@@ -57,6 +59,7 @@ def test_replica_levels_run_in_order_and_replicas_of_a_level_in_parallel(definit
     assert states["Build replica levels"]["MaxConcurrency"] == 1
     assert states["Build level"].get("MaxConcurrency", 0) == 0
     assert states["Swap names"].get("MaxConcurrency", 0) == 0
+    assert states["Swap name"]["MaxConcurrency"] == 1  # a name's copy moves in only once its old holder left
     assert states["Delete old tree"].get("MaxConcurrency", 0) == 0
 
 
@@ -78,10 +81,10 @@ def test_dry_run_ends_with_the_plan(definition: dict[str, Any]) -> None:
 def test_one_function_per_state_each_with_its_own_role(template: Template) -> None:
     functions = template.find_resources("AWS::Lambda::Function")
     handlers = sorted(f["Properties"]["Handler"] for f in functions.values())
-    assert len(handlers) == 12 and len(set(handlers)) == 12
+    assert len(handlers) == len(HANDLERS) and len(set(handlers)) == len(HANDLERS)
     assert all(f["Properties"]["Runtime"] == "python3.12" for f in functions.values())
     roles = {json.dumps(f["Properties"]["Role"]) for f in functions.values()}
-    assert len(roles) == 12
+    assert len(roles) == len(HANDLERS)
 
 
 def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
@@ -90,7 +93,8 @@ def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
         "ScheduleExpression": "cron(0 3 ? * SUN *)",
         "Targets": [Match.object_like({"Input": Match.serialized_json(
             {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False,
-             "restart": {"type": "ecs", "cluster": "demo", "services": ["web"]}})})],
+             "restart": {"type": "ecs", "cluster": "demo", "services": ["web"]},
+             "final_snapshot": True, "keep_final_snapshots": 2})})],
     })
 
 

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from mitosis.adapters.rds import Rds
 from mitosis.errors import NotReady, RestoreFailed
+from mitosis.models import Restoration
 from mitosis.planner import old_name, temp_name
 from mitosis.status import Restore, is_copy_of, restore_step
 
@@ -20,10 +21,11 @@ rds = Rds()
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    name, generation = event["name"], event["generation"]
+    restoration = Restoration.model_validate(event)
+    name, generation = restoration.name, restoration.generation
     current, old, temp = rds.describe(name), rds.describe(old_name(name)), rds.describe(temp_name(name))
     step = restore_step(current, old, temp, current_is_copy=current is not None and is_copy_of(current, generation))
-    logger.info("Restoring", extra={"name": name, "step": step.value})
+    logger.info("Restoring", extra={"instance_name": name, "step": step.value})
     if step is Restore.DONE:
         return {"name": name, "restored": True}
     if step is Restore.LOST:
@@ -38,5 +40,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     elif step is Restore.REINSTATE:
         rds.modify({"DBInstanceIdentifier": old_name(name), "NewDBInstanceIdentifier": name, "ApplyImmediately": True})
     elif step is Restore.INSTALL_COPY:
-        rds.modify({"DBInstanceIdentifier": temp_name(name), "NewDBInstanceIdentifier": name, "ApplyImmediately": True})
+        rds.modify(restoration.install)
     raise NotReady(f"restoring '{name}': {step.value}")
