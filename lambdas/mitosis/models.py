@@ -260,6 +260,7 @@ TAG_NAME = "stack-mitosis:name"  # the name of the target tree the instance hold
 TAG_SOURCE = "stack-mitosis:source"  # copies: whose data they hold
 TAG_GENERATION = "stack-mitosis:generation"  # copies: the run that started the refresh that made them
 TAG_REPLACED_BY = "stack-mitosis:replaced-by"  # retired instances: the generation that replaced them
+TAG_PROTECTED = "stack-mitosis:deletion-protection"  # retired instances: their protection before retirement
 
 
 class ReplicaBuild(BaseModel):
@@ -295,11 +296,12 @@ class Swap(BaseModel):
 
 
 class Restoration(BaseModel):
-    """What a rollback of the swap needs for one name: whose copy may be moved, and how to put the copy in
-    place if the old instance cannot serve."""
+    """What a rollback of the swap needs for one name: whose copy may be moved, how to put the old instance
+    back (with the deletion protection it had), and how to put the copy in place if the old one cannot serve."""
 
     name: str
     generation: str
+    reinstate: Params
     install: Params
 
 

@@ -21,6 +21,7 @@ from mitosis.models import (
     OLD_PREFIX,
     TAG_GENERATION,
     TAG_NAME,
+    TAG_PROTECTED,
     TAG_REPLACED_BY,
     TAG_SOURCE,
     TAG_TARGET,
@@ -83,8 +84,7 @@ def plan_refresh(
         levels = [Level(replicas=[_replica_build(view, name, name in backups_needed, progress) for name in level])
                   for level in _levels_below(view, target)]
     swaps = [swap for name in tree if (swap := progress.swap(_instance(view, name))).renames]
-    restores = [Restoration(name=name, generation=progress.generation,
-                            install=progress.install_params(_instance(view, name))) for name in tree]
+    restores = [progress.restoration(_instance(view, name)) for name in tree]
     # Retired replicas outside the tree too: deleting an old primary first leaves its old replicas standalone.
     retired_elsewhere = [name for name in progress.retired if name not in tree]
     deletes = [progress.delete_params(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
@@ -147,14 +147,17 @@ class Progress:
         def rename(identifier: str | None) -> str | None:
             return renames.get(identifier, identifier) if identifier else identifier
 
-        instances = [
-            i.model_copy(update={
+        def as_before(i: DBInstance) -> DBInstance:
+            update = {
                 "DBInstanceIdentifier": rename(i.DBInstanceIdentifier),
                 "ReadReplicaSourceDBInstanceIdentifier": rename(i.ReadReplicaSourceDBInstanceIdentifier),
                 "ReadReplicaDBInstanceIdentifiers": [rename(r) for r in i.ReadReplicaDBInstanceIdentifiers],
-            })
-            for i in self.graph.instances if i.DBInstanceIdentifier not in leave_out
-        ]
+            }
+            if i.DBInstanceIdentifier in renames:  # retiring lifted its protection; the tag remembers it
+                update["DeletionProtection"] = tag(i, TAG_PROTECTED) == "true"
+            return i.model_copy(update=update)
+
+        instances = [as_before(i) for i in self.graph.instances if i.DBInstanceIdentifier not in leave_out]
         return ReplicationGraph(region=self.graph.region, instances=instances)
 
     def _discards(self, ours: list[DBInstance]) -> list[Params]:
@@ -190,20 +193,33 @@ class Progress:
         return name in self.retired or (current is not None and self.copies.get(name) is not current)
 
     def swap(self, old: DBInstance) -> Swap:
-        """The renames of one name still to do. Deletion protection stays on the retired instance until it
-        is deleted, so a rollback puts back exactly what was there."""
+        """The renames of one name still to do."""
         name = old.DBInstanceIdentifier
         copy, current = self.copies.get(name), self.graph.get(name)
         renames = []
         if current is not None and current is not copy:
+            # Retiring lifts deletion protection (so the old instance can be deleted whatever status it ends
+            # in); the tag remembers it, for the copy and for a rollback.
+            protected = bool(old.DeletionProtection)
             retire_tags = [Tag(Key=TAG_TARGET, Value=self.target), Tag(Key=TAG_NAME, Value=name),
-                           Tag(Key=TAG_REPLACED_BY, Value=self.generation)]
-            renames.append(Rename(rename={"DBInstanceIdentifier": name, "NewDBInstanceIdentifier": old_name(name),
-                                          "ApplyImmediately": True},
-                                  tags=retire_tags, generation=self.generation, is_copy=False))
+                           Tag(Key=TAG_REPLACED_BY, Value=self.generation),
+                           Tag(Key=TAG_PROTECTED, Value=str(protected).lower())]
+            retire: Params = {"DBInstanceIdentifier": name, "NewDBInstanceIdentifier": old_name(name),
+                              "ApplyImmediately": True}
+            if protected:
+                retire["DeletionProtection"] = False
+            renames.append(Rename(rename=retire, tags=retire_tags, generation=self.generation, is_copy=False))
         if copy is None or copy.DBInstanceIdentifier != name:
             renames.append(Rename(rename=self.install_params(old), generation=self.generation, is_copy=True))
         return Swap(name=name, renames=renames)
+
+    def restoration(self, old: DBInstance) -> Restoration:
+        name = old.DBInstanceIdentifier
+        reinstate: Params = {"DBInstanceIdentifier": old_name(name), "NewDBInstanceIdentifier": name,
+                             "ApplyImmediately": True}
+        if old.DeletionProtection:
+            reinstate["DeletionProtection"] = True
+        return Restoration(name=name, generation=self.generation, reinstate=reinstate, install=self.install_params(old))
 
     def install_params(self, old: DBInstance) -> Params:
         """The rename of a copy into place. The windows and deletion protection ride on it: RDS applies them at

@@ -151,12 +151,16 @@ def test_restart_sits_between_swap_and_delete() -> None:
     assert ops[restart - 1] == "ModifyDBInstance" and ops[restart + 1] == "DeleteDBInstance"
 
 
-def test_deletion_protection_is_kept_by_the_retired_instance_and_taken_by_the_copy_with_the_name() -> None:
+def test_deletion_protection_moves_from_the_retired_instance_to_the_copy_with_the_name() -> None:
     tree = graph(instance("production"), instance("staging", DeletionProtection=True))
     plan = plan_refresh(tree, request())
     retire, install = plan.swaps[0].renames
+    # lifted only on the instance the workflow retires (so it can be deleted whatever status it ends in),
+    # remembered in a tag, and given back if a rollback puts it back under its name
     assert retire.rename == {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging",
-                             "ApplyImmediately": True}
+                             "ApplyImmediately": True, "DeletionProtection": False}
+    assert {"Key": "stack-mitosis:deletion-protection", "Value": "true"} in [t.model_dump() for t in retire.tags]
+    assert plan.restores[0].reinstate["DeletionProtection"] is True
     # an unprotected copy can be discarded if it breaks; it is protected from the moment it holds the name
     assert "DeletionProtection" not in plan.clone
     assert install.rename["DeletionProtection"] is True

@@ -9,6 +9,7 @@ from mitosis.errors import PlanRefused
 from mitosis.models import (
     TAG_GENERATION,
     TAG_NAME,
+    TAG_PROTECTED,
     TAG_REPLACED_BY,
     TAG_SOURCE,
     TAG_TARGET,
@@ -16,6 +17,7 @@ from mitosis.models import (
     RefreshRequest,
     ReplicationGraph,
     Run,
+    Tag,
 )
 from mitosis.planner import plan_refresh
 
@@ -57,7 +59,16 @@ def test_a_first_run_starts_a_generation_named_after_it_and_tags_its_copies() ->
     assert tags == {TAG_TARGET: "staging", TAG_NAME: "staging", TAG_SOURCE: "production", TAG_GENERATION: "run-1"}
     retire = result.swaps[0].renames[0]
     assert {t.Key: t.Value for t in retire.tags} == {TAG_TARGET: "staging", TAG_NAME: "staging",
-                                                     TAG_REPLACED_BY: "run-1"}
+                                                     TAG_REPLACED_BY: "run-1", TAG_PROTECTED: "false"}
+
+
+def test_a_retired_instance_keeps_its_protection_for_the_copy_through_a_rerun() -> None:
+    # Given run 1 retired a protected staging (protection lifted, remembered in a tag) and failed
+    old = retired("old-staging", "staging").model_copy(update={"DeletionProtection": False})
+    old.TagList.append(Tag(Key=TAG_PROTECTED, Value="true"))
+    result = plan(PRODUCTION, old, copy("temp-staging", "staging"))
+    # Then the copy still takes the protection with the name
+    assert result.swaps[0].renames[-1].rename["DeletionProtection"] is True
 
 
 def test_a_build_in_progress_is_continued_by_the_same_generation() -> None:

@@ -38,7 +38,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             rds.modify({"DBInstanceIdentifier": name, "DeletionProtection": False, "ApplyImmediately": True})
         rds.delete({"DBInstanceIdentifier": name, "SkipFinalSnapshot": True})
     elif step is Restore.REINSTATE:
-        rds.modify({"DBInstanceIdentifier": old_name(name), "NewDBInstanceIdentifier": name, "ApplyImmediately": True})
+        rds.modify(restoration.reinstate)
     elif step is Restore.INSTALL_COPY:
         rds.modify(restoration.install)
     raise NotReady(f"restoring '{name}': {step.value}")
