@@ -127,10 +127,9 @@ class RefreshFunctions(Construct):
             self._allow(name, ["rds:DescribeDBInstances"], ["*"])
         # Retiring tags the old instance first, so a later run recognises it under its old- name.
         self._allow("Rename", ["rds:AddTagsToResource"], self._names(""))
-        # Copies and retired instances keep the deletion protection of what they copied or held: lifted just
-        # before their deletion.
+        # A copy a rollback moved back to temp- keeps the protection it took with the name: lifted just before
+        # its deletion. (Retiring already lifts the old instances' protection, so Delete old needs no modify.)
         self._allow("Discard", ["rds:ModifyDBInstance", "rds:DeleteDBInstance"], self._names("temp-"))
-        self._allow("DeleteOld", ["rds:ModifyDBInstance"], self._names("old-"))
         snapshots = [stack.format_arn(service="rds", resource="snapshot", resource_name=f"{job.target}-final-*",
                                       arn_format=ArnFormat.COLON_RESOURCE_NAME) for job in self._jobs]
         self._allow("DeleteOld", ["rds:CreateDBSnapshot"], self._names("old-") + snapshots)
