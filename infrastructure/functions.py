@@ -10,7 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from mitosis.models import TAG_TARGET, EcsRestart, SsmRestart
+from mitosis.models import TAG_TARGET, EcsRestart, EcsTask, SsmCommand
 
 from infrastructure.settings import RefreshJob
 
@@ -39,6 +39,9 @@ HANDLERS = {
     "Discard": "discard",
     "Restore": "restore",
     "PruneSnapshots": "prune_snapshots",
+    "SetPassword": "set_password",
+    "BeforeSwap": "before_swap",
+    "WaitBeforeSwap": "wait_before_swap",
 }
 MUTATING_RDS_ACTIONS = [
     "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:PromoteReadReplica", "rds:RebootDBInstance",
@@ -113,6 +116,7 @@ class RefreshFunctions(Construct):
         self._allow("DeleteOld", ["rds:DeleteDBInstance"], self._names("old-"))
         self._grant_restart()
         self._grant_recovery()
+        self._grant_before_swap()
         # Production is read-only even if a later change widens an Allow: an explicit Deny always wins.
         for function in self.functions.values():
             function.add_to_role_policy(iam.PolicyStatement(
@@ -153,17 +157,50 @@ class RefreshFunctions(Construct):
         self._allow("CheckConcurrency", ["states:ListExecutions"], [machine])
         self._allow("CheckConcurrency", ["states:DescribeExecution"], [executions])
 
+    def _grant_before_swap(self) -> None:
+        """The copy's master password from the declared secrets; the declared before-swap hooks."""
+        stack = Stack.of(self)
+        secrets = [job.master_password.secret_arn for job in self._jobs if job.master_password]
+        if secrets:
+            self._allow("SetPassword", ["rds:ModifyDBInstance"], self._names("temp-"))
+            self._allow("SetPassword", ["secretsmanager:GetSecretValue"], secrets)
+        hooks = [job.before_swap for job in self._jobs if job.before_swap]
+        if hooks:
+            self._allow("BeforeSwap", ["rds:DescribeDBInstances"], ["*"])
+        commands = [hook for hook in hooks if isinstance(hook, SsmCommand)]
+        if commands:
+            self._allow("BeforeSwap", ["ssm:SendCommand"], [self._document(c.document) for c in commands]
+                        + [stack.format_arn(service="ec2", resource="instance", resource_name="*")])
+            self._allow("WaitBeforeSwap", ["ssm:ListCommandInvocations"], ["*"])
+        ecs_tasks = [hook for hook in hooks if isinstance(hook, EcsTask)]
+        if ecs_tasks:
+            self._allow("BeforeSwap", ["ecs:RunTask"], [self._task_definition(t.task_definition) for t in ecs_tasks])
+            # RunTask hands the task definition's roles to ECS.
+            self.functions["BeforeSwap"].add_to_role_policy(iam.PolicyStatement(
+                actions=["iam:PassRole"], resources=["*"],
+                conditions={"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}))
+            self._allow("WaitBeforeSwap", ["ecs:DescribeTasks"], [
+                stack.format_arn(service="ecs", resource="task", resource_name=f"{t.cluster}/*") for t in ecs_tasks])
+
+    def _document(self, name: str) -> str:
+        """An SSM document's ARN. AWS-owned documents (AWS-RunShellScript, AWSSupport-..., AmazonCloudWatch-...:
+        these prefixes are reserved to AWS) have no account in their ARN; the account's own do."""
+        owned_by_aws = name.lower().startswith(("aws", "amazon", "amzn"))
+        return Stack.of(self).format_arn(service="ssm", resource="document", resource_name=name,
+                                         account="" if owned_by_aws else None)
+
+    def _task_definition(self, name: str) -> str:
+        if name.startswith("arn:"):
+            return name
+        family = name.split(":")[0]
+        return Stack.of(self).format_arn(service="ecs", resource="task-definition", resource_name=f"{family}:*")
+
     def _grant_restart(self) -> None:
         stack = Stack.of(self)
         restarts = [job.restart for job in self._jobs if job.restart]
         services = [stack.format_arn(service="ecs", resource="service", resource_name=f"{restart.cluster}/{name}")
                     for restart in restarts if isinstance(restart, EcsRestart) for name in restart.services]
-        # AWS-owned documents (AWS-RunShellScript, AWSSupport-..., AmazonCloudWatch-...: these prefixes are
-        # reserved to AWS) have no account in their ARN; the account's own do.
-        documents = [stack.format_arn(service="ssm", resource="document", resource_name=restart.document,
-                                      account="" if restart.document.lower().startswith(("aws", "amazon", "amzn"))
-                                      else None)
-                     for restart in restarts if isinstance(restart, SsmRestart)]
+        documents = [self._document(restart.document) for restart in restarts if isinstance(restart, SsmCommand)]
         if services:
             self._allow("Restart", ["ecs:UpdateService"], services)
             self._allow("WaitRestart", ["ecs:DescribeServices"], services)

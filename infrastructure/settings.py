@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-from mitosis.models import Identifier, RefreshRequest, Restart
+from mitosis.models import BeforeSwap, Identifier, MasterPassword, RefreshRequest, Restart
 from pydantic import BaseModel, ConfigDict, Field
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
@@ -28,12 +28,19 @@ class RefreshJob(Strict):
     source: Identifier
     target: Identifier
     restart: Restart | None = None
+    on_restart_failure: Literal["keep", "rollback"] = "keep"
+    before_swap: BeforeSwap | None = None
+    master_password: MasterPassword | None = None
     # EventBridge schedule expression, e.g. "cron(0 3 ? * SUN *)"; without one the job runs only when started
     # from the console or the CLI.
     schedule: str | None = None
 
+    # The hooks and the secret are declared here too: IAM grants only what the configuration names.
+    HOOK_FIELDS: ClassVar[tuple[str, ...]] = ("restart", "on_restart_failure", "before_swap", "master_password")
+
     def execution_input(self) -> dict[str, Any]:
-        request = RefreshRequest(source=self.source, target=self.target, restart=self.restart)
+        request = RefreshRequest(source=self.source, target=self.target,
+                                 **{name: getattr(self, name) for name in self.HOOK_FIELDS})
         return request.model_dump(mode="json", exclude_none=True)
 
 

@@ -37,6 +37,8 @@ class RefreshWorkflow(Construct):
                   .when(sfn.Condition.is_present("$.plan.clone.DBInstanceIdentifier"), self._build())
                   .otherwise(sfn.Pass(self, "Copies built"))
                   .afterwards())
+            .next(self._set_password())
+            .next(self._before_swap())
             .next(self._swap())
             .next(self._restart())
             .next(self._delete_old())
@@ -147,16 +149,76 @@ class RefreshWorkflow(Construct):
                        errors=["States.ALL"], result_path="$.swap_error")
         return swap
 
-    def _restart(self) -> sfn.Chain:
-        restart = (
-            self._task("Restart application", "Restart", input_path="$.plan.restart", result_path="$.restart")
-            .next(self._await("Restart", "restart", input_path="$.restart", function="WaitRestart"))
+    def _await_hook(self, label: str, run_path: str, function: str) -> tuple[sfn.Chain, tasks.LambdaInvoke]:
+        """Wait for a hook; its check knows how long it has waited (Step Functions counts the retries), so a
+        hook that does not finish fails after its own timeout."""
+        first_check = self._polling.first_check("restart")
+        first = sfn.Wait(self, f"Wait for {label.lower()}", time=sfn.WaitTime.duration(Duration.seconds(first_check)))
+        check = self._task(f"{label} done?", function, payload=sfn.TaskInput.from_object({
+            "run": sfn.JsonPath.object_at(run_path),
+            "retry_count": sfn.JsonPath.number_at("$$.State.RetryCount"),
+            "first_check_s": first_check, "interval_s": self._polling.interval_s,
+        }))
+        check.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
+                        max_attempts=self._polling.max_attempts)
+        return first.next(check), check
+
+    def _set_password(self) -> sfn.Chain:
+        """The copy stops carrying production's master password before anyone can reach it."""
+        set_password = self._task("Set master password", "SetPassword", input_path="$.plan.password").next(
+            self._await("Password", "modify", identifier_path="$.plan.password.DBInstanceIdentifier"))
+        done = sfn.Pass(self, "Password kept")
+        return (sfn.Choice(self, "New master password?")
+                .when(sfn.Condition.is_present("$.plan.password.secret_arn"), set_password.next(done))
+                .otherwise(done)
+                .afterwards())
+
+    def _before_swap(self) -> sfn.Chain:
+        """The user's job against the copy (data scrubbing...); a failure stops the refresh before the swap."""
+        hook = (
+            self._task("Run before-swap hook", "BeforeSwap", input_path="$.plan.before_swap",
+                       result_path="$.before_swap")
+            .next(self._await_hook("Before-swap hook", "$.before_swap", "WaitBeforeSwap")[0])
         )
+        done = sfn.Pass(self, "Ready to swap")
+        return (sfn.Choice(self, "Before-swap hook?")
+                .when(sfn.Condition.is_present("$.plan.before_swap.hook.type"), hook.next(done))
+                .otherwise(done)
+                .afterwards())
+
+    def _restart(self) -> sfn.Chain:
+        start = self._task("Restart application", "Restart", input_path="$.plan.restart", result_path="$.restart")
+        wait, check = self._await_hook("Restart", "$.restart", "WaitRestart")
+        failed = self._restart_failed()
+        for state in (start, check):
+            state.add_catch(failed, errors=["States.ALL"], result_path="$.restart_error")
+        restart = start.next(wait)
         done = sfn.Pass(self, "Application restarted")
         return (sfn.Choice(self, "Restart hook?")
                 .when(sfn.Condition.is_present("$.plan.restart.type"), restart.next(done))
                 .otherwise(done)
                 .afterwards())
+
+    def _restart_failed(self) -> sfn.Choice:
+        """`keep` (default): the new data stays, the old- tree stays, the execution fails saying how to finish.
+        `rollback`: every name goes back to its old instance, the application restarts again, then it fails."""
+        keep = sfn.Fail(self, "Restart failed, new data kept", error_path="$.restart_error.Error",
+                        cause_path="$.restart_error.Cause")
+        rolled_back = sfn.Fail(self, "Restart failed, rolled back", error="RestartFailed",
+                               cause="The restart failed; every name was given back to its old instance and the "
+                                     "application restarted again. The copies are kept as temp- instances: a new "
+                                     "run reuses them.")
+        restore = self._task("Roll back name", "Restore")
+        restore.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
+                          max_attempts=self._polling.max_attempts)
+        restart_again = (
+            self._task("Restart application again", "Restart", input_path="$.plan.restart", result_path="$.restart")
+            .next(self._await_hook("Restart again", "$.restart", "WaitRestart")[0])
+        )
+        rollback = self._map("Roll back names", "$.plan.restores", restore).next(restart_again).next(rolled_back)
+        return (sfn.Choice(self, "Roll back after a failed restart?")
+                .when(sfn.Condition.string_equals("$.refresh.request.on_restart_failure", "rollback"), rollback)
+                .otherwise(keep))
 
     def _delete_old(self) -> sfn.Map:
         delete_one = self._task("Delete old", "DeleteOld").next(

@@ -112,7 +112,8 @@ class SimulatedAWS:
         self.ssm = SsmSimulator(
             self.region, self._now, self._latency, self._status_faults("ssm:command")
         )
-        self.ecs = EcsSimulator(self._now, self._latency, self._status_faults("ecs:deployment"))
+        self.ecs = EcsSimulator(self._now, self._latency, self._status_faults("ecs:deployment"),
+                                self._status_faults("ecs:task"))
         self._simulators: dict[str, ServiceSimulator] = {"rds": self.rds, "ssm": self.ssm, "ecs": self.ecs}
 
     # Lifecycle

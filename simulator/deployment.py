@@ -37,10 +37,11 @@ class Deployment:
 
 def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, Any]:
     """The deployment a user would configure for this refresh: a job for the input's source and target, with
-    the input's restart (IAM grants the Restart functions only the declared restarts' services and documents).
+    the input's hooks and secret (IAM grants only the declared restarts' services and documents, hooks and
+    secrets).
 
     When the input cannot name a job (it is invalid, which the workflow itself must refuse), the base
-    context's jobs stay as they are; an invalid restart (refused as well) is left out of the job."""
+    context's jobs stay as they are; an invalid hook (refused as well) is left out of the job."""
     context = dict(base)
     if isinstance(execution_input, dict):
         fields = {"name": "simulated", "source": execution_input.get("source"),
@@ -49,8 +50,10 @@ def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, A
             job = RefreshJob.model_validate(fields)
         except ValidationError:
             return context
-        with contextlib.suppress(ValidationError):
-            job = RefreshJob.model_validate({**fields, "restart": execution_input.get("restart")})
+        for hook in RefreshJob.HOOK_FIELDS:
+            if hook in execution_input:
+                with contextlib.suppress(ValidationError):
+                    job = RefreshJob.model_validate({**job.model_dump(), hook: execution_input[hook]})
         context["refresh_jobs"] = [job.model_dump(mode="json")]
     return context
 

@@ -10,8 +10,8 @@ here every service has a deployment history and DescribeServices/UpdateService r
   then `COMPLETED` (runningCount == desiredCount, the old deployment drained), or the `rolloutState` of an
   `ecs:deployment` fault whose `match` fits the UpdateService request (`FAILED`: no task of it runs, the old
   deployment keeps serving).
-- RunTask: each task is RUNNING for `ecs_task` seconds, then STOPPED with every container's exitCode 0
-  (DescribeTasks shows it).
+- RunTask: each task is RUNNING for `ecs_task` seconds, then STOPPED with every container's exitCode 0, or
+  the `exitCode` of an `ecs:task` fault whose `match` fits the RunTask request (DescribeTasks shows it).
 
 Deployment ids come from a counter, timestamps from the virtual clock.
 """
@@ -48,13 +48,16 @@ class EcsSimulator:
         now: Callable[[], float],
         latency: Callable[[], Latency],
         deployment_fault: Callable[[Mapping[str, Any]], str | None],
+        task_fault: Callable[[Mapping[str, Any]], str | None] = lambda params: None,
     ) -> None:
         self._now = now
         self._latency = latency
         self._deployment_fault = deployment_fault
+        self._task_fault = task_fault
         self._deployments: dict[tuple[str, str], list[Deployment]] = {}  # (cluster, service) -> oldest first
         self._count = 0
         self._task_ends: dict[str, float] = {}  # taskArn -> when it stops
+        self._task_exit: dict[str, int] = {}  # taskArn -> its containers' exit code
 
     def call(self, operation: str, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         response = forward(operation, params)
@@ -68,8 +71,10 @@ class EcsSimulator:
             for service in response["services"]:
                 self._show(service)
         elif operation == "RunTask":
+            exit_code = int(self._task_fault(params) or 0)
             for task in response["tasks"]:
                 self._task_ends[task["taskArn"]] = self._now() + self._latency().ecs_task
+                self._task_exit[task["taskArn"]] = exit_code
                 self._show_task(task)
         elif operation == "DescribeTasks":
             for task in response["tasks"]:
@@ -136,7 +141,8 @@ class EcsSimulator:
                 container.pop("exitCode", None)
         else:
             status = "STOPPED"
-            containers = [{**c, "lastStatus": status, "exitCode": 0} for c in task.get("containers", [])]
+            exit_code = self._task_exit.get(task["taskArn"], 0)
+            containers = [{**c, "lastStatus": status, "exitCode": exit_code} for c in task.get("containers", [])]
             task.update(
                 stopCode="EssentialContainerExited",
                 stoppedReason="Essential container in task exited",

@@ -3,7 +3,7 @@
 A fault is either an API-call fault (`operation` is `service:Operation`, the call fails with `error`) or a
 status fault consumed by a service simulator: `rds:status` (the instance ends in `status` instead of
 `available`), `ssm:command` (the invocations end in `status`), `ecs:deployment` (the rollout ends in
-`rolloutState`). Every kind shares the same counting:
+`rolloutState`), `ecs:task` (a task of RunTask stops with `exitCode`). Every kind shares the same counting:
 
 - a call (or, for status faults, an operation that would end well) *matches* when its operation is the
   fault's, the execution number is in `attempts` (absent: every execution) and every `match` key is in the
@@ -26,6 +26,7 @@ STATUS_FAULTS: dict[str, tuple[str, frozenset[str] | None]] = {
     "rds:status": ("status", None),
     "ssm:command": ("status", frozenset({"Failed", "TimedOut", "Cancelled"})),
     "ecs:deployment": ("rolloutState", frozenset({"FAILED"})),
+    "ecs:task": ("exitCode", None),  # the task's containers exit with this (non-zero) code
 }
 
 
@@ -68,7 +69,11 @@ def parse_fault(raw: Any) -> Fault:
     if operation in STATUS_FAULTS:
         key, allowed = STATUS_FAULTS[operation]
         outcome = raw.get(key)
-        if not isinstance(outcome, str) or outcome == "available" or (allowed and outcome not in allowed):
+        if operation == "ecs:task":
+            if not isinstance(outcome, int) or isinstance(outcome, bool) or outcome == 0:
+                raise WorldError(f"fault {operation} needs '{key}': a non-zero exit code, got {outcome!r}")
+            outcome = str(outcome)
+        elif not isinstance(outcome, str) or outcome == "available" or (allowed and outcome not in allowed):
             expected = sorted(allowed) if allowed else "a status other than 'available'"
             raise WorldError(f"fault {operation} needs '{key}': {expected}, got {outcome!r}")
     elif operation.count(":") == 1 and all(operation.split(":")):

@@ -139,6 +139,7 @@ class _Loader:
         self.rds = session.client("rds", region_name=region)
         self.ec2 = session.client("ec2", region_name=region)
         self.ecs = session.client("ecs", region_name=region)
+        self.secrets = session.client("secretsmanager", region_name=region)
         self.entries = {e["DBInstanceIdentifier"].lower(): e for e in world["rds"]["instances"]}
 
     def ensure_groups(self, entry: Mapping[str, Any]) -> None:
@@ -206,6 +207,13 @@ class _Loader:
                 family=PLACEHOLDER_TASK_FAMILY,
                 containerDefinitions=[{"name": "app", "image": "simulated/app:latest", "memory": 128}],
             )
+        # One-off tasks (a before-swap hook's): each container listed gets a placeholder image.
+        for definition in self.world.get("ecs", {}).get("task_definitions", []):
+            self.ecs.register_task_definition(
+                family=definition["family"],
+                containerDefinitions=[{"name": name, "image": "simulated/job:latest", "memory": 128}
+                                      for name in definition.get("containers", ["job"])],
+            )
         for cluster in clusters:
             self.ecs.create_cluster(clusterName=cluster["name"])
             for service in cluster.get("services", []):
@@ -248,5 +256,8 @@ def load_world(world: Mapping[str, Any]) -> None:
         loader.ecs_services()
         step = "ec2"
         loader.ec2_hosts()
+        step = "secretsmanager"
+        for secret in world.get("secretsmanager", {}).get("secrets", []):
+            loader.secrets.create_secret(Name=secret["Name"], SecretString=secret["SecretString"])
     except (ClientError, BotoCoreError) as error:
         raise WorldError(f"{step}: {error}") from error

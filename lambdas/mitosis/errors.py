@@ -43,3 +43,7 @@ class RenameRefused(MitosisError):
 
 class RestoreFailed(MitosisError):
     """A name could not be given back to its old instance: a person must look."""
+
+
+class HookFailed(MitosisError):
+    """The before-swap hook did not succeed. The target was not touched."""

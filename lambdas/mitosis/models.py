@@ -50,12 +50,17 @@ class StrictModel(BaseModel):
 # --- the execution input -------------------------------------------------------------------------------------
 
 
+Timeout = Annotated[StrictInt, Field(ge=60, le=24 * 3600)]
+
+
 class EcsRestart(StrictModel):
-    """Force a new deployment of each listed ECS service and wait until every rollout completes."""
+    """Force a new deployment of each listed ECS service and wait until every rollout completes (the new
+    deployment running as many tasks as desired)."""
 
     type: Literal["ecs"]
     cluster: NonEmpty
     services: Annotated[list[NonEmpty], Field(min_length=1)]
+    timeout_s: Timeout = 1800
 
 
 class SsmTarget(StrictModel):
@@ -65,16 +70,42 @@ class SsmTarget(StrictModel):
     Values: Annotated[list[NonEmpty], Field(min_length=1)]
 
 
-class SsmRestart(StrictModel):
-    """Send an SSM document to the targets and wait until every invocation ends."""
+class SsmCommand(StrictModel):
+    """Send an SSM document to the targets and wait until every invocation ends. In a before-swap hook,
+    `{endpoint}` and `{port}` in parameter values become the temp- primary's."""
 
     type: Literal["ssm"]
     document: NonEmpty = "AWS-RunShellScript"
     targets: Annotated[list[SsmTarget], Field(min_length=1)]
     parameters: dict[str, list[StrictStr]] = Field(default_factory=dict)
+    timeout_s: Timeout = 1800
 
 
-Restart = Annotated[EcsRestart | SsmRestart, Field(discriminator="type")]
+class EcsTask(StrictModel):
+    """Run an ECS task that must stop with exit code 0; its container gets MITOSIS_DB_ENDPOINT and
+    MITOSIS_DB_PORT (the temp- primary's) in its environment."""
+
+    type: Literal["ecs_task"]
+    cluster: NonEmpty
+    task_definition: NonEmpty
+    container: NonEmpty
+    launch_type: Literal["FARGATE", "EC2"] = "FARGATE"
+    subnets: list[NonEmpty] = Field(default_factory=list)
+    security_groups: list[NonEmpty] = Field(default_factory=list)
+    timeout_s: Timeout = 3600
+
+
+class MasterPassword(StrictModel):
+    """A Secrets Manager secret whose value (a string, or JSON with a "password" key) becomes the copy's
+    master password before the swap."""
+
+    secret_arn: Annotated[StrictStr, Field(pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$")]
+
+
+Restart = Annotated[EcsRestart | SsmCommand, Field(discriminator="type")]
+BeforeSwap = Annotated[SsmCommand | EcsTask, Field(discriminator="type")]
+Hook = Annotated[EcsRestart | SsmCommand | EcsTask, Field(discriminator="type")]
+SsmRestart = SsmCommand  # the name the restart hook had first
 
 
 class RefreshRequest(StrictModel):
@@ -84,6 +115,11 @@ class RefreshRequest(StrictModel):
     target: Identifier
     dry_run: StrictBool = False
     restart: Restart | None = None
+    # "keep": a failed restart leaves the new data and the old- tree; "rollback": the names go back to the old
+    # instances, the application is restarted again, and the execution fails.
+    on_restart_failure: Literal["keep", "rollback"] = "keep"
+    before_swap: BeforeSwap | None = None
+    master_password: MasterPassword | None = None
     # A snapshot of the old primary before it is deleted; the newest `keep_final_snapshots` are kept.
     final_snapshot: StrictBool = True
     keep_final_snapshots: Annotated[StrictInt, Field(ge=1, le=100)] = 2
@@ -107,16 +143,38 @@ class EcsRollout(StrictModel):
     type: Literal["ecs"]
     cluster: str
     deployments: dict[str, str]
+    timeout_s: int
 
 
 class SsmInvocation(StrictModel):
     type: Literal["ssm"]
     command_id: str
+    timeout_s: int
 
 
-RestartHandle = Annotated[EcsRollout | SsmInvocation, Field(discriminator="type")]
-RESTART = TypeAdapter(Restart)
-RESTART_HANDLE = TypeAdapter(RestartHandle)
+class EcsTaskRun(StrictModel):
+    type: Literal["ecs_task"]
+    cluster: str
+    task_arn: str
+    timeout_s: int
+
+
+HookRun = Annotated[EcsRollout | SsmInvocation | EcsTaskRun, Field(discriminator="type")]
+HOOK = TypeAdapter(Hook)
+HOOK_RUN = TypeAdapter(HookRun)
+
+
+class HookCheck(BaseModel):
+    """What a hook's check gets: the run, and how long it has been waiting (Step Functions counts retries)."""
+
+    run: HookRun
+    retry_count: int = 0
+    first_check_s: int = 0
+    interval_s: int = 30
+
+    @property
+    def waited_s(self) -> int:
+        return self.first_check_s + self.retry_count * self.interval_s
 
 
 # --- the replication graph (gathered by Describe) ------------------------------------------------------------
@@ -319,6 +377,13 @@ class SnapshotRetention(BaseModel):
     keep: int
 
 
+class BeforeSwapRun(BaseModel):
+    """The before-swap hook, and the temp- primary it runs against."""
+
+    hook: BeforeSwap
+    DBInstanceIdentifier: str
+
+
 class Plan(BaseModel):
     source: str
     target: str
@@ -328,6 +393,8 @@ class Plan(BaseModel):
     clone: Params | None  # None once the copies are complete and the swap has begun
     promote: Params | None
     levels: list[Level]
+    password: Params | None = None  # {DBInstanceIdentifier, secret_arn}: the copy's new master password
+    before_swap: BeforeSwapRun | None = None
     swaps: list[Swap]
     restart: Restart | None
     deletes: list[Params]
@@ -346,6 +413,13 @@ class Plan(BaseModel):
                 ops.append(Operation(op="CreateDBInstanceReadReplica", params=build.create))
                 if build.enable_backups:
                     ops.append(Operation(op="ModifyDBInstance", params=build.enable_backups))
+        if self.password:
+            ops.append(Operation(op="ModifyDBInstance", params={
+                "DBInstanceIdentifier": self.password["DBInstanceIdentifier"],
+                "MasterUserPassword": f"(the value of {self.password['secret_arn']})", "ApplyImmediately": True}))
+        if self.before_swap:
+            ops.append(Operation(op=f"Before-swap hook ({self.before_swap.hook.type})",
+                                 params=self.before_swap.model_dump()))
         for swap in self.swaps:
             ops.extend(Operation(op="ModifyDBInstance", params=step.rename) for step in swap.renames)
         if self.restart:

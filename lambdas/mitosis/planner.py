@@ -26,6 +26,7 @@ from mitosis.models import (
     TAG_SOURCE,
     TAG_TARGET,
     TEMP_PREFIX,
+    BeforeSwapRun,
     DBInstance,
     Level,
     Params,
@@ -76,9 +77,14 @@ def plan_refresh(
     backups_needed = {name for name in tree if view.children(name)}
 
     build = not progress.swap_started
-    clone = promote = None
+    clone = promote = password = before_swap = None
     levels: list[Level] = []
     if build:
+        # Both happen before the swap, on the copy; once the swap has begun they are done.
+        if request.master_password:
+            password = {"DBInstanceIdentifier": temp_name(target), "secret_arn": request.master_password.secret_arn}
+        if request.before_swap:
+            before_swap = BeforeSwapRun(hook=request.before_swap, DBInstanceIdentifier=temp_name(target))
         clone = _create_params(view, target, source, progress) | {"SourceDBInstanceIdentifier": source}
         promote = _promote_params(_instance(view, target), target in backups_needed)
         levels = [Level(replicas=[_replica_build(view, name, name in backups_needed, progress) for name in level])
@@ -90,8 +96,8 @@ def plan_refresh(
     deletes = [progress.delete_params(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
                if progress.old_exists(name)]
     plan = Plan(source=source, target=target, generation=progress.generation, restores=restores,
-                discards=progress.discards,
-                clone=clone, promote=promote, levels=levels, swaps=swaps, restart=request.restart, deletes=deletes,
+                discards=progress.discards, clone=clone, promote=promote, levels=levels, password=password,
+                before_swap=before_swap, swaps=swaps, restart=request.restart, deletes=deletes,
                 snapshots=SnapshotRetention(prefix=snapshot_prefix(target), keep=request.keep_final_snapshots)
                 if request.final_snapshot else None)
     # Our own copies replicate from the source until promoted: they are the only members of its tree we touch.

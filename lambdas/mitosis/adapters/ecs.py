@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mitosis.adapters.aws import aws_errors, lazy_client
+from mitosis.adapters.aws import aws_error_type, aws_errors, lazy_client
 
 DESCRIBE_SERVICES_LIMIT = 10  # DescribeServices takes at most 10 services per call
 
@@ -33,5 +33,41 @@ class Ecs:
         for name, wanted in deployments.items():
             service = next((s for s in described if name in (s.get("serviceName"), s.get("serviceArn"))), None)
             deployment = next((d for d in (service or {}).get("deployments", []) if d["id"] == wanted), None)
-            states[name] = deployment.get("rolloutState", "IN_PROGRESS") if deployment else "FAILED"
+            if deployment is None:
+                states[name] = "FAILED"
+            elif deployment.get("rolloutState") == "COMPLETED" and \
+                    deployment.get("runningCount") != deployment.get("desiredCount"):
+                states[name] = "IN_PROGRESS"  # completed means the new deployment runs every desired task
+            else:
+                states[name] = deployment.get("rolloutState", "IN_PROGRESS")
         return states
+
+    def run_task(self, cluster: str, task_definition: str, launch_type: str, container: str,
+                 environment: dict[str, str], subnets: list[str], security_groups: list[str]) -> str:
+        """Start one task with `environment` added to `container`; returns its ARN."""
+        request: dict[str, Any] = {
+            "cluster": cluster, "taskDefinition": task_definition, "launchType": launch_type, "count": 1,
+            "overrides": {"containerOverrides": [{"name": container, "environment": [
+                {"name": key, "value": value} for key, value in environment.items()]}]},
+        }
+        if subnets:
+            request["networkConfiguration"] = {"awsvpcConfiguration": {
+                "subnets": subnets, "securityGroups": security_groups, "assignPublicIp": "DISABLED"}}
+        with aws_errors():
+            response = self._client().run_task(**request)
+        if not response.get("tasks"):
+            reasons = [f.get("reason", "unknown") for f in response.get("failures", [])]
+            raise aws_error_type("TaskNotStarted")(f"ECS did not start the task: {', '.join(reasons) or 'unknown'}")
+        return str(response["tasks"][0]["taskArn"])
+
+    def task_outcome(self, cluster: str, task_arn: str) -> str:
+        """`InProgress` until the task stops, then `Success` if every container exited 0, else `Failed`."""
+        with aws_errors():
+            tasks = self._client().describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"]
+        if not tasks:
+            return "Failed"
+        task = tasks[0]
+        if task.get("lastStatus") != "STOPPED":
+            return "InProgress"
+        exits = [c.get("exitCode") for c in task.get("containers", [])]
+        return "Success" if exits and all(code == 0 for code in exits) else "Failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -10,6 +11,7 @@ from mitosis.adapters.aws import aws_errors, error_code, lazy_client, translate
 from mitosis.models import DBInstance, ReplicationGraph, Tag
 
 NOT_FOUND = "DBInstanceNotFound"
+IN_PROGRESS = datetime.max.replace(tzinfo=UTC)  # the creation time a snapshot being created sorts by
 
 
 class Rds:
@@ -65,11 +67,13 @@ class Rds:
             self.client.add_tags_to_resource(ResourceName=arn, Tags=tags)
 
     def snapshots_named(self, prefix: str) -> list[dict[str, Any]]:
-        """Manual snapshots whose identifier starts with `prefix`, newest first."""
+        """Manual snapshots whose identifier starts with `prefix`, newest first. One still being created has no
+        SnapshotCreateTime yet: it is the newest."""
         with aws_errors():
             pages = self.client.get_paginator("describe_db_snapshots").paginate(SnapshotType="manual")
             found = [s for page in pages for s in page["DBSnapshots"] if s["DBSnapshotIdentifier"].startswith(prefix)]
-        return sorted(found, key=lambda s: (s.get("SnapshotCreateTime") or 0, s["DBSnapshotIdentifier"]), reverse=True)
+        return sorted(found, key=lambda s: (s.get("SnapshotCreateTime") or IN_PROGRESS, s["DBSnapshotIdentifier"]),
+                      reverse=True)
 
     def delete_snapshot(self, identifier: str) -> None:
         with aws_errors():
