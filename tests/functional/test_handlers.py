@@ -24,6 +24,7 @@ from mitosis.handlers import (
     delete_old,
     describe,
     enable_backups,
+    hooks,
     plan,
     promote,
     rename,
@@ -79,7 +80,9 @@ def test_describe_returns_the_request_and_a_graph_with_tags_and_replica_links(co
     result = describe.handler(envelope(event), context)
 
     # Then the validated request travels on with its defaults, and the execution it runs in
-    assert result["request"] == {**event, "final_snapshot": True, "keep_final_snapshots": 2}
+    assert result["request"] == {**event, "restart": {**event["restart"], "timeout_s": 1800},
+                                 "on_restart_failure": "keep", "before_swap": None, "master_password": None,
+                                 "final_snapshot": True, "keep_final_snapshots": 2}
     assert result["run"]["name"] == RUN["name"]
     # And the graph has every instance of the region with its tags, port and replica links
     graph = result["graph"]
@@ -370,7 +373,7 @@ def test_restart_ecs_forces_a_new_deployment_of_each_service(context, ecs_client
     result = restart.handler({"type": "ecs", "cluster": "demo", "services": ["web", "worker"]}, context)
     # Then each service has a new primary deployment, and the handle names exactly those
     now = primary_deployments(ecs_client, ["web", "worker"])
-    assert result == {"type": "ecs", "cluster": "demo", "deployments": now}
+    assert result == {"type": "ecs", "cluster": "demo", "deployments": now, "timeout_s": 1800}
     assert all(now[s] != ecs_services_running[s] for s in now)
 
 
@@ -396,7 +399,7 @@ def test_wait_restart_is_not_ready_while_ecs_rolls_out(context, ecs_services_run
     handle = restart.handler({"type": "ecs", "cluster": "demo", "services": ["web"]}, context)
     # When / Then the wait asks to be retried
     with pytest.raises(NotReady, match="IN_PROGRESS"):
-        wait_restart.handler(handle, context)
+        wait_restart.handler(check(handle), context)
 
 
 def test_wait_restart_fails_when_the_deployment_was_replaced(context, ecs_services_running):
@@ -405,10 +408,16 @@ def test_wait_restart_fails_when_the_deployment_was_replaced(context, ecs_servic
     restart.handler({"type": "ecs", "cluster": "demo", "services": ["web"]}, context)
     # When / Then the restart this execution started never completes: it fails
     with pytest.raises(RestartFailed):
-        wait_restart.handler(handle, context)
+        wait_restart.handler(check(handle), context)
 
 
-ECS_HANDLE = {"type": "ecs", "cluster": "demo", "deployments": {"web": "ecs-svc/1", "worker": "ecs-svc/2"}}
+ECS_HANDLE = {"type": "ecs", "cluster": "demo", "deployments": {"web": "ecs-svc/1", "worker": "ecs-svc/2"},
+              "timeout_s": 1800}
+
+
+def check(run):
+    """What the state machine passes the wait: the run, and how long it has waited (here: not at all)."""
+    return {"run": run, "retry_count": 0, "first_check_s": 0, "interval_s": 30}
 
 
 @pytest.mark.parametrize(("web", "worker", "outcome"), [
@@ -419,7 +428,7 @@ ECS_HANDLE = {"type": "ecs", "cluster": "demo", "deployments": {"web": "ecs-svc/
 ])
 def test_wait_restart_ecs(context, stub, web, worker, outcome):
     # Given the rollouts of the deployments the restart started are in the given states
-    ecs = stub(wait_restart, "ecs")
+    ecs = stub(hooks, "ecs")
     ecs.add_response("describe_services", ecs_services(
         ("web", [{"id": "ecs-svc/1", "status": "PRIMARY", "rolloutState": web}]),
         ("worker", [{"id": "ecs-svc/2", "status": "PRIMARY", "rolloutState": worker},
@@ -428,21 +437,22 @@ def test_wait_restart_ecs(context, stub, web, worker, outcome):
     # When Wait for restart runs
     if outcome is None:
         # Then it returns once every rollout completed
-        assert wait_restart.handler(ECS_HANDLE, context) == {"restarted": {"web": "COMPLETED", "worker": "COMPLETED"}}
+        assert wait_restart.handler(check(ECS_HANDLE), context) == {
+            "restarted": {"web": "COMPLETED", "worker": "COMPLETED"}}
     else:
         # Then it asks to be retried, or fails as soon as one rollout failed
         with pytest.raises(outcome) as raised:
-            wait_restart.handler(ECS_HANDLE, context)
+            wait_restart.handler(check(ECS_HANDLE), context)
         assert type(raised.value).__name__ == outcome.__name__
 
 
 def test_wait_restart_ecs_does_not_succeed_without_a_missing_service(context, stub):
     # Given web's rollout completed, but worker was deleted since the restart
-    stub(wait_restart, "ecs").add_response("describe_services", ecs_services(
+    stub(hooks, "ecs").add_response("describe_services", ecs_services(
         ("web", [{"id": "ecs-svc/1", "status": "PRIMARY", "rolloutState": "COMPLETED"}]), missing=("worker",)))
     # When / Then the restart is not reported as done
     with pytest.raises(RestartFailed):
-        wait_restart.handler(ECS_HANDLE, context)
+        wait_restart.handler(check(ECS_HANDLE), context)
 
 
 def test_wait_restart_ecs_accepts_services_given_by_arn(context, ecs_client, ecs_services_running):
@@ -451,7 +461,7 @@ def test_wait_restart_ecs_accepts_services_given_by_arn(context, ecs_client, ecs
     handle = restart.handler({"type": "ecs", "cluster": "demo", "services": [arn]}, context)
     # When / Then the wait reports the rollout in progress (moto's state) like for a service named by name
     with pytest.raises(NotReady):
-        wait_restart.handler(handle, context)
+        wait_restart.handler(check(handle), context)
 
 
 @pytest.mark.parametrize(("statuses", "outcome"), [
@@ -465,18 +475,18 @@ def test_wait_restart_ecs_accepts_services_given_by_arn(context, ecs_client, ecs
 ])
 def test_wait_restart_ssm(context, stub, statuses, outcome):
     # Given the invocations of the command are in the given statuses
-    stub(wait_restart, "ssm").add_response("list_command_invocations", invocations(*statuses),
+    stub(hooks, "ssm").add_response("list_command_invocations", invocations(*statuses),
                                            {"CommandId": COMMAND_ID})
-    handle = {"type": "ssm", "command_id": COMMAND_ID}
+    handle = {"type": "ssm", "command_id": COMMAND_ID, "timeout_s": 1800}
     # When Wait for restart runs
     if outcome is None:
         # Then it returns once the command succeeded everywhere
-        assert wait_restart.handler(handle, context) == {
+        assert wait_restart.handler(check(handle), context) == {
             "restarted": {f"i-{n:017x}": "Success" for n in range(len(statuses))}}
     else:
         # Then it asks to be retried, or fails as soon as one invocation failed
         with pytest.raises(outcome) as raised:
-            wait_restart.handler(handle, context)
+            wait_restart.handler(check(handle), context)
         assert type(raised.value).__name__ == outcome.__name__
 
 
@@ -529,11 +539,11 @@ def test_wait_deleted_is_not_ready_while_the_instance_exists(context, create_ins
                  {"type": "ecs", "cluster": "demo", "services": ["web"]}, id="ecs-update-service"),
     pytest.param(restart, "ssm", [], "send_command", "ThrottlingException", SSM_RESTART, id="ssm-send-command"),
     pytest.param(wait_restart, "ssm", [], "list_command_invocations", "Throttling",
-                 {"type": "ssm", "command_id": COMMAND_ID}, id="ssm-invocations"),
+                 {"run": {"type": "ssm", "command_id": COMMAND_ID, "timeout_s": 1800}}, id="ssm-invocations"),
 ])
 def test_throttling_surfaces_as_a_transient_error(context, stub, module, service, before, operation, code, event):
-    # Given AWS throttles the handler's call
-    stubber = stub(module, service)
+    # Given AWS throttles the handler's call (the hook states share their adapters in the hooks module)
+    stubber = stub(hooks if module in (restart, wait_restart) else module, service)
     for earlier, response in before:
         stubber.add_response(earlier, response)
     stubber.add_client_error(operation, service_error_code=code, http_status_code=400)

@@ -93,8 +93,8 @@ def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
         "ScheduleExpression": "cron(0 3 ? * SUN *)",
         "Targets": [Match.object_like({"Input": Match.serialized_json(
             {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False,
-             "restart": {"type": "ecs", "cluster": "demo", "services": ["web"]},
-             "final_snapshot": True, "keep_final_snapshots": 2})})],
+             "restart": {"type": "ecs", "cluster": "demo", "services": ["web"], "timeout_s": 1800},
+             "on_restart_failure": "keep", "final_snapshot": True, "keep_final_snapshots": 2})})],
     })
 
 
