@@ -5,8 +5,11 @@ botocore's `BaseClient._make_api_call` and loads the world (recording off, virtu
 From then on every boto3 call in the process goes through three stages:
 
 1. Recording: while `recording()` is active, calls to RECORDED_SERVICES are appended to `calls` as
-   `{"t", "attempt", "service", "operation", "params", "error"}`, params JSON-ready with every value under a
-   key containing "Password" masked. The runner's own calls (stepfunctions, lambda, iam...) never are.
+   `{"t", "attempt", "service", "operation", "params", "error", "function", "resource_tags"}`, params JSON-ready
+   with every value under a key containing "Password" masked; `resource_tags` are the tags, before the call, of
+   the RDS instances the request names, by ARN (empty for other services), for IAM's `aws:ResourceTag`
+   conditions. `recording()` is active only inside a Lambda invocation, so the runner's own calls (starting and
+   polling executions, lambda, iam...) never are recorded; Step Functions calls a handler makes are.
 2. API-call faults (recorded calls only): the first matching fault raises its error code as botocore does
    (the service's modeled exception class for that code, else ClientError). It is raised above botocore's
    retry handler, so even a Throttling fault reaches the handler.
@@ -43,7 +46,7 @@ from simulator.rds import Forward, RdsSimulator
 from simulator.ssm import SsmSimulator
 from simulator.world import load_world, region_of, validate_world
 
-RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager"})
+RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions"})
 MASK = "****"
 # moto draws resource ids (EC2 instances, ECS tasks...) from one random generator: seeded, runs repeat.
 SEED = 20260101
@@ -225,6 +228,7 @@ class SimulatedAWS:
                 "params": _plain(params),
                 "error": None,
                 "function": self._recording[-1] if record else None,
+                "resource_tags": self.rds.resource_tags(params) if record and simulator is self.rds else {},
             }
             try:
                 shape = client.meta.service_model.operation_model(operation).input_shape

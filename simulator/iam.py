@@ -9,18 +9,21 @@ see ../shared/AWS-NOTES.md), so this module evaluates identity policies itself:
   from the Service Authorization Reference. It fails closed: an operation nobody mapped raises `UnmappedCall`,
   so a new call cannot pass the least-privilege check unexamined.
 - `decide(statements, call, region, account)`: each pair of a call with its decision; the call goes through
-  only if every pair is allowed.
+  only if every pair is allowed. The tags a recorded call carries in `resource_tags` (by resource ARN, as the
+  simulator saw them before the call) are that resource's `aws:ResourceTag/<key>` condition keys.
 
 Only identity policies are modelled (no resource policies, permission boundaries or SCPs: the stack has
-none), and conditions are never evaluated: a conditional Allow is taken as not granted and a conditional Deny
-as applying, so every simplification errs towards "denied" for an Allow and towards "applies" for a Deny.
+none). Of conditions, only `StringEquals` on condition keys the request supplies is evaluated: a conditional
+Allow counts only when each of its conditions is of that kind and holds (so an unknown operator, or a key the
+request does not supply, leaves it not granted), and a conditional Deny always applies. Every simplification
+errs towards "denied" for an Allow and towards "applies" for a Deny.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from simulator.deployment import ACCOUNT_ID, resolve
@@ -74,17 +77,39 @@ def policy_of(template: dict[str, Any], function: str, region: str) -> list[Stat
 
 # --- evaluation -----------------------------------------------------------------------------------------------
 
-def evaluate(statements: list[Statement], action: str, resource: str) -> Decision:
-    """IAM's decision for one request: an explicit Deny beats an Allow, which beats the implicit deny."""
+def evaluate(statements: list[Statement], action: str, resource: str,
+             context: Mapping[str, str] | None = None) -> Decision:
+    """IAM's decision for one request: an explicit Deny beats an Allow, which beats the implicit deny.
+
+    `context`: the request's condition keys and their values (such as `aws:ResourceTag/env`), for conditional
+    Allows; without it, no conditional Allow counts."""
     allowed = False
     for statement in statements:
         if not (_matches_action(statement, action) and _matches_resource(statement, resource)):
             continue
         if statement["Effect"] == "Deny":
             return "deny"  # whatever its Condition: assuming it applies is the safe side
-        if statement["Effect"] == "Allow" and "Condition" not in statement:  # a conditional Allow may not apply
+        if statement["Effect"] == "Allow" and _conditions_hold(statement.get("Condition") or {}, context or {}):
             allowed = True
     return "allow" if allowed else "implicit-deny"
+
+
+def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
+    """Whether every condition of an Allow holds for the request: only `StringEquals` is understood (a key
+    holds when the request supplies it with one of the listed values, compared exactly); anything else does
+    not hold, so the Allow does not count."""
+    for operator, keys in conditions.items():
+        if operator != "StringEquals":
+            return False
+        for key, values in keys.items():
+            if key not in context or context[key] not in _as_list(values):
+                return False
+    return True
+
+
+def resource_context(tags: Mapping[str, str]) -> dict[str, str]:
+    """A resource's tags as the condition keys IAM gives them."""
+    return {f"aws:ResourceTag/{key}": value for key, value in tags.items()}
 
 
 def _matches_action(statement: Statement, action: str) -> bool:
@@ -259,6 +284,12 @@ def _get_secret_value(params: dict[str, Any], arns: Arns) -> list[Authorization]
     return [("secretsmanager:GetSecretValue", secret)]
 
 
+def _list_executions(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+    if not params.get("stateMachineArn"):  # a Map Run's executions are another resource type
+        raise UnmappedCall("stepfunctions ListExecutions without stateMachineArn is not mapped")
+    return [("states:ListExecutions", params["stateMachineArn"])]
+
+
 AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("rds", "DescribeDBInstances"): _describe("rds:DescribeDBInstances", "db", "DBInstanceIdentifier"),
     ("rds", "ListTagsForResource"): _on_resource_name("rds:ListTagsForResource"),
@@ -280,6 +311,8 @@ AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("ssm", "ListCommandInvocations"): _everything("ssm:ListCommandInvocations"),
     ("ssm", "GetCommandInvocation"): _everything("ssm:GetCommandInvocation"),
     ("secretsmanager", "GetSecretValue"): _get_secret_value,
+    ("stepfunctions", "ListExecutions"): _list_executions,
+    ("stepfunctions", "DescribeExecution"): lambda params, arns: [("states:DescribeExecution", params["executionArn"])],
 }
 
 
@@ -295,6 +328,8 @@ def authorizations(call: dict[str, Any], region: str, account: str = ACCOUNT_ID)
 
 def decide(statements: list[Statement], call: dict[str, Any], region: str,
            account: str = ACCOUNT_ID) -> list[tuple[str, str, Decision]]:
-    """Each (action, resource, decision) of a call."""
-    return [(action, resource, evaluate(statements, action, resource))
+    """Each (action, resource, decision) of a call; a resource's tags come from the call's `resource_tags`
+    (a resource without an entry has none)."""
+    tags = call.get("resource_tags") or {}
+    return [(action, resource, evaluate(statements, action, resource, resource_context(tags.get(resource, {}))))
             for action, resource in authorizations(call, region, account)]

@@ -155,6 +155,10 @@ class Lifecycle:
         ]
 
 
+# The request keys that can name a DB instance (its identifier or ARN).
+NAMING_KEYS = ("DBInstanceIdentifier", "SourceDBInstanceIdentifier", "NewDBInstanceIdentifier", "ResourceName")
+
+
 def _instance_name(identifier: str) -> str:
     """An instance identifier, also when given as its ARN."""
     return identifier.split(":db:")[-1]
@@ -291,6 +295,22 @@ class RdsSimulator:
                 history.append({"t": phase.start, "DBInstanceIdentifier": phase.identifier,
                                 "DBInstanceStatus": phase.status, "DbiResourceId": lc.db.dbi_resource_id})
         return sorted(history, key=lambda entry: entry["t"])  # stable: one instance's entries keep their order
+
+    def resource_tags(self, params: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+        """The tags of the DB instances a request names (by identifier or ARN) as they are now, before the call,
+        keyed by the ARN the request names them with: what IAM evaluates `aws:ResourceTag/<key>` conditions
+        against. An instance that does not exist (yet) is left out."""
+        self.settle()
+        tags: dict[str, dict[str, str]] = {}
+        for key in NAMING_KEYS:
+            name = params.get(key)
+            if not isinstance(name, str) or (name.startswith("arn:") and ":db:" not in name):
+                continue
+            db = self.backend.databases.get(_instance_name(name))
+            if db is not None:
+                arn = name if name.startswith("arn:") else f"arn:aws:rds:{self.region}:{DEFAULT_ACCOUNT_ID}:db:{name}"
+                tags[arn] = {tag["Key"]: tag["Value"] for tag in db.tags or []}
+        return tags
 
     # Bookkeeping
 

@@ -150,7 +150,7 @@ def _history(region: str, arn: str) -> list[dict[str, Any]]:
     """The execution's history events, read from moto's interpreter: through the API, serializing the whole
     history at every poll would cost more than the refresh itself."""
     execution = stepfunctions_parser_backends[ACCOUNT_ID][region].describe_execution(execution_arn=arn)
-    return list(execution.to_history_output()["events"])
+    return list(execution.to_history_output()["events"])  # type: ignore[attr-defined]
 
 
 def _states(events: list[dict[str, Any]], number: int, clock: VirtualClock) -> list[dict[str, Any]]:
@@ -187,7 +187,7 @@ def _failure(description: dict[str, Any], events: list[dict[str, Any]]) -> tuple
     """The execution's error and a readable cause: the Lambda's errorMessage rather than its JSON."""
     error, cause = description.get("error"), description.get("cause")
     if not error:
-        failed = next((e for e in reversed(events) if e["type"] == "ExecutionFailed"), {})
+        failed: dict[str, Any] = next((e for e in reversed(events) if e["type"] == "ExecutionFailed"), {})
         details = failed.get("executionFailedEventDetails", {})
         error, cause = details.get("error"), details.get("cause")
     try:

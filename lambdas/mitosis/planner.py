@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from mitosis.errors import PlanRefused
 from mitosis.models import (
@@ -154,7 +155,7 @@ class Progress:
             return renames.get(identifier, identifier) if identifier else identifier
 
         def as_before(i: DBInstance) -> DBInstance:
-            update = {
+            update: dict[str, Any] = {
                 "DBInstanceIdentifier": rename(i.DBInstanceIdentifier),
                 "ReadReplicaSourceDBInstanceIdentifier": rename(i.ReadReplicaSourceDBInstanceIdentifier),
                 "ReadReplicaDBInstanceIdentifiers": [rename(r) for r in i.ReadReplicaDBInstanceIdentifiers],
@@ -310,7 +311,7 @@ def _refuse_foreign_leftovers(graph: ReplicationGraph, tree: list[str], target: 
 def _assert_source_untouched(plan: Plan, protected: list[str]) -> None:
     """Defence in depth: no operation of the plan may name an instance of the source's tree."""
     for op in plan.flight_plan:
-        named = {op.params.get("DBInstanceIdentifier"), op.params.get("NewDBInstanceIdentifier")}
+        named = {str(op.params.get(key)) for key in ("DBInstanceIdentifier", "NewDBInstanceIdentifier")}
         if named & set(protected):
             raise PlanRefused(f"The plan would run {op.op} on production instance "
                               f"'{sorted(named & set(protected))[0]}'; refusing.")
