@@ -13,11 +13,14 @@ import pytest
 from botocore.stub import Stubber
 from mitosis.adapters.ecs import Ecs
 from mitosis.adapters.rds import Rds
+from mitosis.adapters.sfn import StepFunctions
 from mitosis.adapters.ssm import Ssm
 from moto import mock_aws
 
 REGION = "us-west-2"
-ADAPTERS: dict[str, type] = {"rds": Rds, "ecs": Ecs, "ssm": Ssm}
+# A handler module's adapter attribute -> the boto3 service it talks to, and the adapter's class.
+ADAPTERS: dict[str, tuple[str, type]] = {"rds": ("rds", Rds), "ecs": ("ecs", Ecs), "ssm": ("ssm", Ssm),
+                                         "sfn": ("stepfunctions", StepFunctions)}
 
 
 @dataclass(frozen=True)
@@ -136,16 +139,18 @@ def rds_calls() -> Iterator[Callable[[ModuleType], list[str]]]:
 
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[ModuleType, str], Stubber]]:
-    """stub(handler_module, "rds" | "ecs" | "ssm") -> a Stubber scripting every call of that adapter of the handler.
+    """stub(handler_module, "rds" | "ecs" | "ssm" | "sfn") -> a Stubber scripting every call of that adapter of the
+    handler (the name is the module's adapter attribute).
 
     Any call that is not scripted fails the handler, and a scripted response left unused fails the test."""
     stubbers: list[Stubber] = []
 
-    def install(module: ModuleType, service: str) -> Stubber:
+    def install(module: ModuleType, adapter: str) -> Stubber:
+        service, adapter_type = ADAPTERS[adapter]
         client = boto3.client(service, region_name=REGION)
         stubber = Stubber(client)
         stubber.activate()
-        monkeypatch.setattr(module, service, ADAPTERS[service](client))
+        monkeypatch.setattr(module, adapter, adapter_type(client))
         stubbers.append(stubber)
         return stubber
 

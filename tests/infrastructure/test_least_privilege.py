@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from mitosis.models import TAG_TARGET
 
 from infrastructure.settings import cdk_json_context
 from simulator.deployment import ACCOUNT_ID, simulated_context, synthesize
@@ -30,13 +31,32 @@ TREE_EDGES = {"staging-a": "staging", "staging-d": "staging", "staging-b": "stag
 # Final snapshots of earlier refreshes, so this one prunes the oldest (it keeps 2 by default).
 EARLIER_SNAPSHOTS = [{"DBSnapshotIdentifier": f"mitosis-demo-final-earlier-{n}", "DBInstanceIdentifier": "mitosis-demo"}
                      for n in (1, 2)]
-SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "ecs restart": (EXAMPLE_WORLD, EXAMPLE_INPUT),
+# Faults of the fault matrix (tests/workflow/test_fault_matrix.py) that make the first execution fail, so the
+# recovery functions run: Discard on the re-run, Restore in the rollback of the swap.
+CLONE_FAILS = {"operation": "rds:status", "match": {"DBInstanceIdentifier": "temp-mitosis-demo"},
+               "status": "incompatible-parameters", "attempts": [1]}
+INSTALL_REPLICA_REFUSED = {"operation": "rds:ModifyDBInstance",
+                           "match": {"DBInstanceIdentifier": "temp-mitosis-demo-replica"},
+                           "error": "InvalidParameterCombination", "times": -1, "attempts": [1]}
+# The installed (so protected) copy the rollback renames back to temp- fails there: the re-run discards it,
+# lifting its protection first.
+UNINSTALLED_COPY_FAILS = {"operation": "rds:status", "match": {"NewDBInstanceIdentifier": "temp-mitosis-demo"},
+                          "status": "incompatible-parameters", "attempts": [1]}
+# The primary's copy fails once it holds the name: the rollback deletes it (the conditional grant).
+INSTALLED_COPY_FAILS = {**CLONE_FAILS, "after": 2}
+# name -> (world, execution input, Simulation options)
+SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
+    "ecs restart": (EXAMPLE_WORLD, EXAMPLE_INPUT, {}),
     "ssm restart, earlier snapshots": (
         {**EXAMPLE_WORLD, "rds": {**EXAMPLE_WORLD["rds"], "snapshots": EARLIER_SNAPSHOTS}},
-        {**EXAMPLE_INPUT, "restart": SSM_RESTART}),
-    "dry run": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "dry_run": True}),
-    "deeper tree": (tree_world(TREE_EDGES), {"source": "production", "target": "staging"}),
+        {**EXAMPLE_INPUT, "restart": SSM_RESTART}, {}),
+    "dry run": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "dry_run": True}, {}),
+    "deeper tree": (tree_world(TREE_EDGES), {"source": "production", "target": "staging"}, {}),
+    "re-run discards a failed clone": (EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [CLONE_FAILS], "attempts": 2}),
+    "rollback renames back, re-run discards a protected copy": (
+        EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [INSTALL_REPLICA_REFUSED, UNINSTALLED_COPY_FAILS], "attempts": 2}),
+    "rollback deletes a failed copy that holds the name": (
+        EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [INSTALLED_COPY_FAILS], "attempts": 2}),
 }
 # The actions of the explicit Deny (infrastructure.functions.MUTATING_RDS_ACTIONS) that the production probes
 # need on production's ARNs.
@@ -44,11 +64,7 @@ DENIED_ON_PRODUCTION = {"rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:Pro
                         "rds:RebootDBInstance", "rds:AddTagsToResource"}
 WIDE_OPEN: Statement = {"Effect": "Allow", "Action": "rds:*", "Resource": "*"}
 # Functions with grants that no scenario runs (they make no recorded call), and why.
-NOT_REPLAYED = {
-    "CheckConcurrency": "its Step Functions calls are not recorded (simulator.aws.RECORDED_SERVICES)",
-    "Discard": "it runs on a re-run that finds broken copies: no scenario has one",
-    "Restore": "it runs on a rollback: no scenario fails after the swap began",
-}
+NOT_REPLAYED: dict[str, str] = {}
 # Grants of replayed functions that no replayed call uses, each with the reason it stays (patterns as
 # `normalized` writes them).
 JUSTIFIED_UNUSED = {
@@ -84,9 +100,11 @@ def policies_of(template: dict[str, Any], region: str) -> dict[str, list[Stateme
 
 @functools.cache
 def replay(scenario: str) -> Replay:
-    world, execution_input = SCENARIOS[scenario]
-    report = simulate(world, execution_input)
+    world, execution_input, options = SCENARIOS[scenario]
+    report = simulate(world, execution_input, **options)
     assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
+    # A scenario with faults runs the recovery only if its first execution failed.
+    assert len(report["attempts"]) == options.get("attempts", 1), [a.get("cause") for a in report["attempts"]]
     # The runner synthesizes the same context: the template is the cached one the simulation ran.
     template = synthesize(simulated_context(execution_input, cdk_json_context()))
     return Replay(region=world["region"], source=execution_input["source"], target=execution_input["target"],
@@ -236,6 +254,40 @@ def test_no_function_may_change_production_or_an_unrelated_instance() -> None:
     assert not allowed, "\n".join(allowed)
 
 
+def tagged_for(target: str, probes: list[dict[str, Any]], region: str) -> list[dict[str, Any]]:
+    """The probes, with every resource they name carrying the workflow's tag for `target`, as a copy does."""
+    return [{**probe, "resource_tags": {resource: {TAG_TARGET: target}
+                                        for _, resource in authorizations(probe, region)}} for probe in probes]
+
+
+def test_the_workflows_tag_does_not_open_production_or_an_unrelated_instance() -> None:
+    # Restore may delete an instance under a target's names only if it carries the workflow's tag for that target:
+    # an instance outside the target's names, production above all, is not opened by carrying it.
+    region, policies = example_policies()
+    probes = production_probes("mitosis-prod", "mitosis-demo", region) + other_probes("mitosis-prod", "mitosis-demo")
+    allowed = allowed_probes(policies, tagged_for("mitosis-demo", probes, region), region)
+    assert not allowed, "\n".join(allowed)
+
+
+@pytest.mark.parametrize(("name", "tags", "expected"), [
+    pytest.param("mitosis-demo", {TAG_TARGET: "mitosis-demo"}, "allow", id="copy-under-the-name"),
+    pytest.param("mitosis-demo-replica", {TAG_TARGET: "mitosis-demo", "env": "demo"}, "allow", id="replica-name"),
+    pytest.param("mitosis-demo", {}, "implicit-deny", id="untagged"),
+    pytest.param("mitosis-demo", {TAG_TARGET: "other-demo"}, "implicit-deny", id="tagged-for-another-target"),
+    pytest.param("mitosis-demo", {"stack-mitosis:TARGET": "mitosis-demo"}, "implicit-deny", id="another-tag"),
+    pytest.param("billing-db", {TAG_TARGET: "mitosis-demo"}, "implicit-deny", id="outside-the-targets-names"),
+    pytest.param("mitosis-prod", {TAG_TARGET: "mitosis-demo"}, "deny", id="production"),
+])
+def test_restore_may_delete_an_instance_only_when_it_carries_the_workflows_tag_for_its_target(
+        name: str, tags: dict[str, str], expected: str) -> None:
+    region, policies = example_policies()
+    restore = next(f for f in policies if short(f) == "Restore")
+    arn = f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{name}"
+    call = {"service": "rds", "operation": "DeleteDBInstance", "function": restore,
+            "params": {"DBInstanceIdentifier": name, "SkipFinalSnapshot": True}, "resource_tags": {arn: tags}}
+    assert decide(policies[restore], call, region) == [("rds:DeleteDBInstance", arn, expected)]
+
+
 def test_production_stays_denied_when_a_role_is_widened_to_every_rds_action() -> None:
     region, policies = example_policies()
     for function, statements in policies.items():
@@ -312,6 +364,47 @@ def test_a_conditional_allow_does_not_count_and_a_conditional_deny_does() -> Non
     assert evaluate([{**allow, "Condition": {}}, deny], "rds:DeleteDBInstance", f"{DB}staging") == "deny"
 
 
+TARGET_TAG = "aws:ResourceTag/stack-mitosis:target"
+
+
+@pytest.mark.parametrize(("condition", "context", "expected"), [
+    ({"StringEquals": {TARGET_TAG: "staging"}}, {TARGET_TAG: "staging"}, "allow"),
+    ({"StringEquals": {TARGET_TAG: ["other", "staging"]}}, {TARGET_TAG: "staging"}, "allow"),  # any value listed
+    ({"StringEquals": {TARGET_TAG: "staging"}}, {TARGET_TAG: "Staging"}, "implicit-deny"),  # values are exact
+    ({"StringEquals": {TARGET_TAG: "staging"}}, {TARGET_TAG: "staging-a"}, "implicit-deny"),
+    ({"StringEquals": {TARGET_TAG: "staging"}}, {"aws:ResourceTag/env": "staging"}, "implicit-deny"),  # key absent
+    ({"StringEquals": {TARGET_TAG: "staging"}}, None, "implicit-deny"),  # nothing supplied
+    ({"StringEquals": {TARGET_TAG: "staging", "aws:ResourceTag/env": "dev"}}, {TARGET_TAG: "staging"},
+     "implicit-deny"),  # every key must hold
+    ({"StringEquals": {TARGET_TAG: "staging"}, "Bool": {"aws:SecureTransport": "true"}},
+     {TARGET_TAG: "staging", "aws:SecureTransport": "true"}, "implicit-deny"),  # an operator not understood
+    ({"StringLike": {TARGET_TAG: "stag*"}}, {TARGET_TAG: "staging"}, "implicit-deny"),
+    ({}, None, "allow"),  # an empty Condition is no condition
+])
+def test_a_conditional_allow_counts_only_when_the_request_supplies_what_it_tests(
+        condition: dict[str, Any], context: dict[str, str] | None, expected: str) -> None:
+    allow = {"Effect": "Allow", "Action": "rds:DeleteDBInstance", "Resource": f"{DB}staging*", "Condition": condition}
+    assert evaluate([allow], "rds:DeleteDBInstance", f"{DB}staging", context) == expected
+
+
+def test_a_conditional_deny_applies_even_when_the_request_does_not_meet_it() -> None:
+    deny = {"Effect": "Deny", "Action": "rds:*", "Resource": "*",
+            "Condition": {"StringEquals": {TARGET_TAG: "production"}}}
+    allow = {"Effect": "Allow", "Action": "rds:*", "Resource": "*"}
+    assert evaluate([allow, deny], "rds:DeleteDBInstance", f"{DB}staging", {TARGET_TAG: "staging"}) == "deny"
+
+
+def test_a_calls_resource_tags_are_the_condition_keys_of_that_resource_only() -> None:
+    allow = {"Effect": "Allow", "Action": "rds:ModifyDBInstance", "Resource": f"{DB}*",
+             "Condition": {"StringEquals": {TARGET_TAG: "staging"}}}
+    rename = {"service": "rds", "operation": "ModifyDBInstance",
+              "params": {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "temp-staging"},
+              "resource_tags": {f"{DB}staging": {"stack-mitosis:target": "staging"}}}
+    # the new name is no tagged instance yet: its check is not met
+    assert decide([allow], rename, "us-west-2") == [("rds:ModifyDBInstance", f"{DB}staging", "allow"),
+                                                     ("rds:ModifyDBInstance", f"{DB}temp-staging", "implicit-deny")]
+
+
 def test_not_action_and_not_resource_match_everything_else() -> None:
     deny_but_reads = {"Effect": "Deny", "NotAction": ["rds:Describe*", "rds:List*"], "Resource": "*"}
     allow_but_prod = {"Effect": "Allow", "Action": "rds:*", "NotResource": f"{DB}prod*"}
@@ -352,6 +445,17 @@ def test_rds_calls_are_checked_on_every_instance_and_group_they_name() -> None:
         ("rds:CreateDBSnapshot", snapshot), ("rds:AddTagsToResource", snapshot)]
     assert needs("rds", "DeleteDBSnapshot", {"DBSnapshotIdentifier": "final-staging"}) == [
         ("rds:DeleteDBSnapshot", snapshot)]
+
+
+def test_step_functions_calls_are_checked_on_the_state_machine_and_the_execution() -> None:
+    machine = "arn:aws:states:us-west-2:123456789012:stateMachine:stack-mitosis-refresh"
+    execution = "arn:aws:states:us-west-2:123456789012:execution:stack-mitosis-refresh:weekly"
+    assert needs("stepfunctions", "ListExecutions", {"stateMachineArn": machine, "statusFilter": "RUNNING"}) == [
+        ("states:ListExecutions", machine)]
+    assert needs("stepfunctions", "DescribeExecution", {"executionArn": execution}) == [
+        ("states:DescribeExecution", execution)]
+    with pytest.raises(UnmappedCall, match="ListExecutions"):
+        needs("stepfunctions", "ListExecutions", {"mapRunArn": f"{machine}/map:run"})
 
 
 def test_ssm_and_ecs_calls_are_checked_on_their_documents_instances_and_services() -> None:

@@ -96,13 +96,17 @@ def test_calls_outside_recording_are_neither_recorded_nor_faulted(make_sim, aws)
     assert sim.calls == []
 
 
+DEMO_ARN = "arn:aws:rds:us-west-2:123456789012:db:demo"
+
+
 def test_recording_masks_passwords_and_skips_the_runners_services(sim, aws, clock):
     clock.t = 42.0
     with sim.recording("FunctionsRenameFunction"):
         aws("rds").modify_db_instance(
             DBInstanceIdentifier="demo", MasterUserPassword="new-secret", ApplyImmediately=True
         )
-        aws("stepfunctions").list_state_machines()
+        aws("lambda").list_functions()
+        aws("iam").list_roles()
     assert sim.calls == [
         {
             "t": 42.0,
@@ -112,7 +116,36 @@ def test_recording_masks_passwords_and_skips_the_runners_services(sim, aws, cloc
             "params": {"DBInstanceIdentifier": "demo", "MasterUserPassword": "****", "ApplyImmediately": True},
             "error": None,
             "function": "FunctionsRenameFunction",
+            "resource_tags": {DEMO_ARN: {"env": "demo"}},
         }
+    ]
+
+
+def test_step_functions_calls_a_handler_makes_are_recorded(sim, aws):
+    # (Check no other refresh reads the executions; the runner's own polling happens outside any recording.)
+    aws("stepfunctions").list_state_machines()
+    with sim.recording("FunctionsCheckConcurrencyFunction"):
+        aws("stepfunctions").list_state_machines()
+    assert [(c["service"], c["operation"], c["function"], c["resource_tags"]) for c in sim.calls] == [
+        ("stepfunctions", "ListStateMachines", "FunctionsCheckConcurrencyFunction", {})]
+
+
+def test_calls_carry_the_tags_the_instances_they_name_had_before_the_call(sim, aws):
+    rds = aws("rds")
+    with sim.recording():
+        rds.add_tags_to_resource(ResourceName=DEMO_ARN, Tags=[{"Key": "stack-mitosis:target", "Value": "demo"}])
+        rds.modify_db_instance(DBInstanceIdentifier="demo", NewDBInstanceIdentifier="old-demo", ApplyImmediately=True)
+        rds.create_db_instance_read_replica(DBInstanceIdentifier="temp-demo", SourceDBInstanceIdentifier="prod")
+        with pytest.raises(ClientError):
+            rds.delete_db_instance(DBInstanceIdentifier="demo", SkipFinalSnapshot=True)
+    assert [c["resource_tags"] for c in sim.calls] == [
+        # the tag call sees the tags before it; the rename, the new one, and nothing under the name it takes
+        {DEMO_ARN: {"env": "demo"}},
+        {DEMO_ARN: {"env": "demo", "stack-mitosis:target": "demo"}},
+        # the source of a replica is named, the replica to be is not there yet
+        {"arn:aws:rds:us-west-2:123456789012:db:prod": {"env": "prod"}},
+        # the name given away is no instance's any more
+        {},
     ]
 
 

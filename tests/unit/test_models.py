@@ -31,7 +31,7 @@ def test_the_documented_input_is_accepted():
 def test_the_documented_ssm_restart_is_accepted():
     request = RefreshRequest.parse({**DOCUMENTED, "restart": SSM})
     assert isinstance(request.restart, SsmRestart)
-    assert request.restart.model_dump() == SSM
+    assert request.restart.model_dump() == {**SSM, "timeout_s": 1800}  # a bounded wait by default
 
 
 @pytest.mark.parametrize("event", [

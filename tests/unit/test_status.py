@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from mitosis.status import Readiness, has_retention, is_promoted, readiness, rename_done, restart_readiness
+from mitosis.status import (
+    Readiness,
+    Restore,
+    has_retention,
+    is_copy_of,
+    is_promoted,
+    readiness,
+    rename_done,
+    restart_readiness,
+    restore_step,
+)
 
 # --- readiness of an RDS instance ----------------------------------------------------------------------------
 
@@ -102,3 +112,59 @@ def test_an_instance_is_promoted_when_it_replicates_from_nothing(instance, promo
 def test_retention_is_set_only_when_it_is_exactly_the_planned_one(current, wanted, done):
     instance = INSTANCE if current is None else {**INSTANCE, "BackupRetentionPeriod": current}
     assert has_retention(instance, wanted) is done
+
+
+# --- rolling a name back after a swap that could not complete -------------------------------------------------
+
+
+def db(status: str | None = "available") -> dict[str, str | None]:
+    return {"DBInstanceIdentifier": "x", "DBInstanceStatus": status}
+
+
+AVAILABLE, BUSY, STUCK = db(), db("renaming"), db("failed")
+
+
+@pytest.mark.parametrize(("current", "old", "temp", "current_is_copy", "step"), [
+    # the old instance can serve: the copy leaves the name (renamed away, or dropped if stuck), the old one returns
+    pytest.param(AVAILABLE, AVAILABLE, None, True, Restore.UNINSTALL, id="copy-installed"),
+    pytest.param(STUCK, AVAILABLE, None, True, Restore.DROP_COPY, id="stuck-copy-installed"),
+    pytest.param(db("storage-full"), AVAILABLE, None, True, Restore.DROP_COPY, id="full-copy-installed"),
+    pytest.param(None, AVAILABLE, AVAILABLE, False, Restore.REINSTATE, id="copy-moved-away"),
+    pytest.param(None, AVAILABLE, None, False, Restore.REINSTATE, id="copy-dropped"),
+    pytest.param(None, AVAILABLE, STUCK, False, Restore.REINSTATE, id="copy-stuck-under-temp"),
+    # the old instance cannot serve: the copy takes the name, if it can
+    pytest.param(None, None, AVAILABLE, False, Restore.INSTALL_COPY, id="old-gone"),
+    pytest.param(None, STUCK, AVAILABLE, False, Restore.INSTALL_COPY, id="old-stuck"),
+    pytest.param(AVAILABLE, STUCK, None, True, Restore.DONE, id="old-stuck-copy-installed"),
+    # the name is held by an available instance, the old one put back or never moved
+    pytest.param(AVAILABLE, None, None, False, Restore.DONE, id="never-swapped"),
+    pytest.param(AVAILABLE, None, AVAILABLE, False, Restore.DONE, id="restored-copy-kept"),
+    pytest.param(AVAILABLE, None, None, True, Restore.DONE, id="copy-installed-old-gone"),
+    # something is busy: nothing moves (a name being renamed away stays reserved)
+    pytest.param(BUSY, AVAILABLE, None, True, Restore.WAIT, id="current-busy"),
+    pytest.param(None, BUSY, AVAILABLE, False, Restore.WAIT, id="old-busy"),
+    pytest.param(None, AVAILABLE, BUSY, False, Restore.WAIT, id="temp-busy"),
+    pytest.param(STUCK, AVAILABLE, db("deleting"), True, Restore.WAIT, id="temp-deleting"),
+    pytest.param(db(None), AVAILABLE, None, True, Restore.WAIT, id="status-unreported"),
+    # no instance can hold the name, or holding it would take a guess: a person must look
+    pytest.param(AVAILABLE, AVAILABLE, None, False, Restore.LOST, id="old-data-under-both-names"),
+    pytest.param(STUCK, AVAILABLE, None, False, Restore.LOST, id="stuck-instance-not-ours"),
+    pytest.param(None, None, None, False, Restore.LOST, id="nothing-left"),
+    pytest.param(None, STUCK, STUCK, False, Restore.LOST, id="everything-stuck"),
+    pytest.param(None, None, STUCK, False, Restore.LOST, id="only-a-stuck-copy"),
+    pytest.param(STUCK, None, AVAILABLE, True, Restore.LOST, id="stuck-copy-installed-old-gone"),
+    pytest.param(STUCK, STUCK, None, True, Restore.LOST, id="stuck-copy-and-stuck-old"),
+])
+def test_the_next_restore_step(current, old, temp, current_is_copy, step):
+    assert restore_step(current, old, temp, current_is_copy=current_is_copy) is step
+
+
+@pytest.mark.parametrize(("tags", "copy"), [
+    pytest.param([{"Key": "stack-mitosis:generation", "Value": "run-1"}], True, id="this-generation"),
+    pytest.param([{"Key": "stack-mitosis:generation", "Value": "run-0"}], False, id="another-generation"),
+    pytest.param([{"Key": "stack-mitosis:target", "Value": "staging"}], False, id="no-generation"),
+    pytest.param([], False, id="no-tags"),
+    pytest.param(None, False, id="null-tags"),
+])
+def test_a_copy_is_recognised_by_its_generation_tag(tags, copy):
+    assert is_copy_of({**INSTANCE, "TagList": tags}, "run-1") is copy
