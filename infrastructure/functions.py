@@ -42,6 +42,7 @@ HANDLERS = {
     "SetPassword": "set_password",
     "BeforeSwap": "before_swap",
     "WaitBeforeSwap": "wait_before_swap",
+    "Protect": "protect",
 }
 MUTATING_RDS_ACTIONS = [
     "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:PromoteReadReplica", "rds:RebootDBInstance",
@@ -131,6 +132,8 @@ class RefreshFunctions(Construct):
             self._allow(name, ["rds:DescribeDBInstances"], ["*"])
         # Retiring tags the old instance first, so a later run recognises it under its old- name.
         self._allow("Rename", ["rds:AddTagsToResource"], self._names(""))
+        self._allow("Protect", ["rds:DescribeDBInstances"], ["*"])
+        self._allow("Protect", ["rds:ModifyDBInstance"], self._names(""))
         # A copy a rollback moved back to temp- keeps the protection it took with the name: lifted just before
         # its deletion. (Retiring already lifts the old instances' protection, so Delete old needs no modify.)
         self._allow("Discard", ["rds:ModifyDBInstance", "rds:DeleteDBInstance"], self._names("temp-"))

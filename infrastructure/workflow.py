@@ -40,6 +40,7 @@ class RefreshWorkflow(Construct):
             .next(self._set_password())
             .next(self._before_swap())
             .next(self._swap())
+            .next(self._map("Protect copies", "$.plan.protect", self._task("Protect copy", "Protect")))
             .next(self._restart())
             .next(self._delete_old())
             .next(self._prune_snapshots())

@@ -396,6 +396,7 @@ class Plan(BaseModel):
     password: Params | None = None  # {DBInstanceIdentifier, secret_arn}: the copy's new master password
     before_swap: BeforeSwapRun | None = None
     swaps: list[Swap]
+    protect: list[Params] = Field(default_factory=list)  # ModifyDBInstance: deletion protection for the copies
     restart: Restart | None
     deletes: list[Params]
     snapshots: SnapshotRetention | None = None
@@ -422,6 +423,7 @@ class Plan(BaseModel):
                                  params=self.before_swap.model_dump()))
         for swap in self.swaps:
             ops.extend(Operation(op="ModifyDBInstance", params=step.rename) for step in swap.renames)
+        ops.extend(Operation(op="ModifyDBInstance", params=p) for p in self.protect)
         if self.restart:
             ops.append(Operation(op=f"Restart ({self.restart.type})", params=self.restart.model_dump()))
         ops.extend(Operation(op="DeleteDBInstance", params=d) for d in self.deletes)

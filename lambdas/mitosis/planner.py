@@ -92,13 +92,17 @@ def plan_refresh(
                   for level in _levels_below(view, target)]
     swaps = [swap for name in tree if (swap := progress.swap(_instance(view, name))).renames]
     restores = [progress.restoration(_instance(view, name)) for name in tree]
+    # Deletion protection comes once every name is swapped: until then a copy that breaks (even in a status
+    # where RDS refuses modifications) can be deleted by a rollback or a re-run.
+    protect = [{"DBInstanceIdentifier": name, "DeletionProtection": True, "ApplyImmediately": True}
+               for name in tree if _instance(view, name).DeletionProtection]
     # Retired replicas outside the tree too: deleting an old primary first leaves its old replicas standalone.
     retired_elsewhere = [name for name in progress.retired if name not in tree]
     deletes = [progress.delete_params(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
                if progress.old_exists(name)]
     plan = Plan(source=source, target=target, generation=progress.generation, restores=restores,
                 discards=progress.discards, clone=clone, promote=promote, levels=levels, password=password,
-                before_swap=before_swap, swaps=swaps, restart=request.restart, deletes=deletes,
+                before_swap=before_swap, swaps=swaps, protect=protect, restart=request.restart, deletes=deletes,
                 snapshots=SnapshotRetention(prefix=snapshot_prefix(target), keep=request.keep_final_snapshots)
                 if request.final_snapshot else None)
     # Our own copies replicate from the source until promoted: they are the only members of its tree we touch.
@@ -229,12 +233,11 @@ class Progress:
         return Restoration(name=name, generation=self.generation, reinstate=reinstate, install=self.install_params(old))
 
     def install_params(self, old: DBInstance) -> Params:
-        """The rename of a copy into place. The windows and deletion protection ride on it: RDS applies them at
-        once, for free. A copy is unprotected until then, so a broken one can always be discarded."""
+        """The rename of a copy into place. The windows ride on it: RDS applies them at once, for free."""
         name = old.DBInstanceIdentifier
         install: Params = {"DBInstanceIdentifier": temp_name(name), "NewDBInstanceIdentifier": name,
                            "ApplyImmediately": True}
-        for setting in ("PreferredMaintenanceWindow", "PreferredBackupWindow", "DeletionProtection"):
+        for setting in ("PreferredMaintenanceWindow", "PreferredBackupWindow"):
             if getattr(old, setting):
                 install[setting] = getattr(old, setting)
         return install

@@ -75,6 +75,9 @@ JUSTIFIED_UNUSED = {
         "which the request does not name",
     ("CreateReplica", "rds:CreateDBInstanceReadReplica", "arn:aws:rds:<region>:<account>:subgrp:*"):
         "as for Clone",
+    ("Discard", "rds:ModifyDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>*"):
+        "lifts the protection of a copy that a rollback after a failed restart moved back to temp- (copies are "
+        "protected only once swapped), when a later run finds it stale",
 }
 
 

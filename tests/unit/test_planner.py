@@ -161,9 +161,11 @@ def test_deletion_protection_moves_from_the_retired_instance_to_the_copy_with_th
                              "ApplyImmediately": True, "DeletionProtection": False}
     assert {"Key": "stack-mitosis:deletion-protection", "Value": "true"} in [t.model_dump() for t in retire.tags]
     assert plan.restores[0].reinstate["DeletionProtection"] is True
+    # the copy is protected once every name is swapped: until then a broken copy can always be deleted
+    assert "DeletionProtection" not in install.rename
+    assert plan.protect == [{"DBInstanceIdentifier": "staging", "DeletionProtection": True, "ApplyImmediately": True}]
     # an unprotected copy can be discarded if it breaks; it is protected from the moment it holds the name
     assert "DeletionProtection" not in plan.clone
-    assert install.rename["DeletionProtection"] is True
 
 
 def test_only_the_leading_temp_prefix_names_the_copy() -> None:

@@ -67,8 +67,8 @@ def test_a_retired_instance_keeps_its_protection_for_the_copy_through_a_rerun() 
     old = retired("old-staging", "staging").model_copy(update={"DeletionProtection": False})
     old.TagList.append(Tag(Key=TAG_PROTECTED, Value="true"))
     result = plan(PRODUCTION, old, copy("temp-staging", "staging"))
-    # Then the copy still takes the protection with the name
-    assert result.swaps[0].renames[-1].rename["DeletionProtection"] is True
+    # Then the copy still gets the protection once it holds the name
+    assert [p["DBInstanceIdentifier"] for p in result.protect] == ["staging"]
 
 
 def test_a_build_in_progress_is_continued_by_the_same_generation() -> None:

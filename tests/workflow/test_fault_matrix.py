@@ -44,7 +44,7 @@ def cases() -> list[Any]:
                                               "times": -1, "attempts": [1]}], id=f"{step}: persistent error"))
         if busy:
             status = {"operation": "rds:status", "match": {"DBInstanceIdentifier": busy},
-                      "status": "incompatible-parameters", "attempts": [1], **({"after": after} if after else {})}
+                      "status": "failed", "attempts": [1], **({"after": after} if after else {})}
             found.append(pytest.param("FAILED", [status], id=f"{step}: failed status"))
     found.append(pytest.param("FAILED", [{"operation": "ecs:deployment", "rolloutState": "FAILED", "attempts": [1]}],
                               id="restart: failed rollout"))
