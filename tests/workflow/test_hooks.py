@@ -79,15 +79,21 @@ def test_failed_restart_kept_leaves_the_new_data_and_the_old_tree_then_a_rerun_f
     assert not [n for n in by_id(report) if n.startswith(("old-", "temp-"))]
 
 
+@pytest.mark.parametrize(("restart", "fault", "operation"), [
+    pytest.param(None, {"operation": "ecs:deployment", "rolloutState": "FAILED"}, "UpdateService", id="ecs"),
+    pytest.param(SSM_RESTART, {"operation": "ssm:command", "status": "TimedOut"}, "SendCommand", id="ssm"),
+])
 def test_failed_restart_rolled_back_gives_the_names_back_and_restarts_again(
-        world: dict[str, Any], example_input: dict[str, Any]) -> None:
-    faults = [{"operation": "ecs:deployment", "rolloutState": "FAILED", "times": 1, "attempts": [1]}]
-    report = simulate(world, {**example_input, "on_restart_failure": "rollback"}, faults=faults, attempts=2)
+        world: dict[str, Any], example_input: dict[str, Any], restart: dict[str, Any] | None, fault: dict[str, Any],
+        operation: str) -> None:
+    execution_input = {**example_input, "on_restart_failure": "rollback",
+                       "restart": restart or example_input["restart"]}
+    report = simulate(world, execution_input, faults=[{**fault, "times": 1, "attempts": [1]}], attempts=2)
     failed = report["attempts"][0]
     assert failed["status"] == "FAILED" and failed["error"] == "RestartFailed"
     # every name serves its old data again, and the application was restarted on it
     assert held(failed["instances"]) == {name: "mitosis-demo" for name in TARGET_TREE}
-    restarts = [c for c in report["calls"] if c["operation"] == "UpdateService" and c["attempt"] == 1]
+    restarts = [c for c in report["calls"] if c["operation"] == operation and c["attempt"] == 1]
     reinstated = first(report, "ModifyDBInstance", DBInstanceIdentifier="old-mitosis-demo",
                        NewDBInstanceIdentifier="mitosis-demo")
     assert len(restarts) == 2 and restarts[1]["t"] > reinstated["t"]
