@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from mitosis.adapters.ecs import Ecs
 from mitosis.adapters.ssm import Ssm
-from mitosis.models import EcsRestart, EcsRollout, EcsTask, EcsTaskRun, Hook, HookRun, SsmInvocation
+from mitosis.errors import MitosisError, NotReady
+from mitosis.models import EcsRestart, EcsRollout, EcsTask, EcsTaskRun, Hook, HookCheck, HookRun, SsmInvocation
+from mitosis.status import Readiness, restart_readiness
 
 ecs = Ecs()
 ssm = Ssm()
@@ -35,3 +37,17 @@ def outcomes(run: HookRun) -> dict[str, str]:
         return {run.task_arn: ecs.task_outcome(run.cluster, run.task_arn)}
     return ssm.invocation_statuses(run.command_id)
 
+
+
+def settle(check: HookCheck, failure: type[MitosisError], what: str, advice: str) -> dict[str, str]:
+    """The hook's outcomes once every part succeeded; NotReady while it runs; `failure` as soon as one part
+    failed, or once it has run longer than its timeout."""
+    statuses = outcomes(check.run)
+    state = restart_readiness(list(statuses.values()))
+    if state is Readiness.STUCK:
+        raise failure(f"{what} did not succeed: {statuses}. {advice}")
+    if state is Readiness.WAIT:
+        if check.waited_s >= check.run.timeout_s:
+            raise failure(f"{what} did not finish within {check.run.timeout_s} s: {statuses}. {advice}")
+        raise NotReady(f"{what} in progress: {statuses or 'not started yet'}")
+    return statuses

@@ -6,10 +6,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from mitosis.errors import HookFailed, NotReady
+from mitosis.errors import HookFailed
 from mitosis.handlers import hooks
 from mitosis.models import HookCheck
-from mitosis.status import Readiness, restart_readiness
 
 logger = Logger(service="mitosis")
 
@@ -18,13 +17,5 @@ UNTOUCHED = "The target was not touched; the copies are kept, and a new run reus
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    check = HookCheck.model_validate(event)
-    statuses = hooks.outcomes(check.run)
-    state = restart_readiness(list(statuses.values()))
-    if state is Readiness.STUCK:
-        raise HookFailed(f"The before-swap hook did not succeed: {statuses}. {UNTOUCHED}")
-    if state is Readiness.WAIT:
-        if check.waited_s >= check.run.timeout_s:
-            raise HookFailed(f"The before-swap hook did not finish within {check.run.timeout_s} s. {UNTOUCHED}")
-        raise NotReady(f"Before-swap hook in progress: {statuses or 'not started yet'}")
+    statuses = hooks.settle(HookCheck.model_validate(event), HookFailed, "The before-swap hook", UNTOUCHED)
     return {"before_swap": statuses}

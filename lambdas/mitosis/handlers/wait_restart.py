@@ -5,10 +5,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from mitosis.errors import NotReady, RestartFailed
+from mitosis.errors import RestartFailed
 from mitosis.handlers import hooks
 from mitosis.models import HookCheck
-from mitosis.status import Readiness, restart_readiness
 
 logger = Logger(service="mitosis")
 
@@ -18,14 +17,5 @@ HOW_TO_FINISH = ("The new data is in place and the old- tree is kept: restart th
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    check = HookCheck.model_validate(event)
-    statuses = hooks.outcomes(check.run)
-    state = restart_readiness(list(statuses.values()))
-    if state is Readiness.STUCK:
-        raise RestartFailed(f"The restart did not succeed: {statuses}. {HOW_TO_FINISH}")
-    if state is Readiness.WAIT:
-        if check.waited_s >= check.run.timeout_s:
-            raise RestartFailed(f"The restart did not finish within {check.run.timeout_s} s: {statuses}. "
-                                f"{HOW_TO_FINISH}")
-        raise NotReady(f"Restart in progress: {statuses or 'no invocation yet'}")
+    statuses = hooks.settle(HookCheck.model_validate(event), RestartFailed, "The restart", HOW_TO_FINISH)
     return {"restarted": statuses}
