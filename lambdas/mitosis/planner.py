@@ -73,8 +73,8 @@ def plan_refresh(
     progress = Progress(graph, request, run)
     view = progress.view
     _refuse_unsafe(view, source, target, declared, fresh=progress.fresh)
-    _refuse_foreign_leftovers(graph, view.tree(target), target)
     tree = view.tree(target)
+    _refuse_foreign_leftovers(graph, tree, target)
     backups_needed = {name for name in tree if view.children(name)}
 
     build = not progress.swap_started
