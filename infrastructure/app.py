@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-# aws-cdk-lib prints a banner about Node 20's end of life on import; Node 20 is what this project pins.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+import aws_cdk as cdk
 
-import aws_cdk as cdk  # noqa: E402
-
-from infrastructure.settings import STACK_NAME, DeploymentSettings, cdk_json_context  # noqa: E402
-from infrastructure.stack import MitosisStack  # noqa: E402
+from infrastructure.settings import STACK_NAME, DeploymentSettings, cdk_json_context
+from infrastructure.stack import MitosisStack
 
 __all__ = ["STACK_NAME", "build_app", "cdk_json_context"]
 
