@@ -86,9 +86,21 @@ class RefreshWorkflow(Construct):
         payload = (sfn.TaskInput.from_object({"DBInstanceIdentifier": sfn.JsonPath.string_at(identifier_path)})
                    if identifier_path else None)
         check = self._task(f"{label} done?", function, input_path=input_path, payload=payload)
+        self._poll(check)
+        return first.next(check)
+
+    def _poll(self, check: tasks.LambdaInvoke) -> None:
+        """A check that raises NotReady is tried again every polling interval, up to the polling timeout."""
         check.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
                         max_attempts=self._polling.max_attempts)
-        return first.next(check)
+
+    def _when_present(self, question: str, path: str, steps: sfn.IChainable, done: str) -> sfn.Chain:
+        """Run `steps` only when the plan has `path`; both ways meet at the Pass state `done`."""
+        joined = sfn.Pass(self, done)
+        return (sfn.Choice(self, question)
+                .when(sfn.Condition.is_present(path), sfn.Chain.start(steps).next(joined))
+                .otherwise(joined)
+                .afterwards())
 
     def _map(self, state: str, items_path: str, processor: sfn.IChainable, *, max_concurrency: int = 0,
              item_selector: dict[str, object] | None = None) -> sfn.Map:
@@ -140,8 +152,7 @@ class RefreshWorkflow(Construct):
         swap = self._map("Swap names", "$.plan.swaps", swap_name)
 
         restore = self._task("Restore name", "Restore")
-        restore.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
-                          max_attempts=self._polling.max_attempts)
+        self._poll(restore)
         # One name that cannot be restored must not stop the others: its error is kept, the execution fails.
         restore.add_catch(sfn.Pass(self, "Name not restored"), errors=["States.ALL"], result_path="$.restore_error")
         restore_names = self._map("Restore names", "$.plan.restores", restore)
@@ -160,19 +171,15 @@ class RefreshWorkflow(Construct):
             "retry_count": sfn.JsonPath.number_at("$$.State.RetryCount"),
             "first_check_s": first_check, "interval_s": self._polling.interval_s,
         }))
-        check.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
-                        max_attempts=self._polling.max_attempts)
+        self._poll(check)
         return first.next(check), check
 
     def _set_password(self) -> sfn.Chain:
         """The copy stops carrying production's master password before anyone can reach it."""
         set_password = self._task("Set master password", "SetPassword", input_path="$.plan.password").next(
             self._await("Password", "modify", identifier_path="$.plan.password.DBInstanceIdentifier"))
-        done = sfn.Pass(self, "Password kept")
-        return (sfn.Choice(self, "New master password?")
-                .when(sfn.Condition.is_present("$.plan.password.secret_arn"), set_password.next(done))
-                .otherwise(done)
-                .afterwards())
+        return self._when_present("New master password?", "$.plan.password.secret_arn", set_password,
+                                  "Password kept")
 
     def _before_swap(self) -> sfn.Chain:
         """The user's job against the copy (data scrubbing...); a failure stops the refresh before the swap."""
@@ -181,11 +188,7 @@ class RefreshWorkflow(Construct):
                        result_path="$.before_swap")
             .next(self._await_hook("Before-swap hook", "$.before_swap", "WaitBeforeSwap")[0])
         )
-        done = sfn.Pass(self, "Ready to swap")
-        return (sfn.Choice(self, "Before-swap hook?")
-                .when(sfn.Condition.is_present("$.plan.before_swap.hook.type"), hook.next(done))
-                .otherwise(done)
-                .afterwards())
+        return self._when_present("Before-swap hook?", "$.plan.before_swap.hook.type", hook, "Ready to swap")
 
     def _restart(self) -> sfn.Chain:
         start = self._task("Restart application", "Restart", input_path="$.plan.restart", result_path="$.restart")
@@ -193,12 +196,7 @@ class RefreshWorkflow(Construct):
         failed = self._restart_failed()
         for state in (start, check):
             state.add_catch(failed, errors=["States.ALL"], result_path="$.restart_error")
-        restart = start.next(wait)
-        done = sfn.Pass(self, "Application restarted")
-        return (sfn.Choice(self, "Restart hook?")
-                .when(sfn.Condition.is_present("$.plan.restart.type"), restart.next(done))
-                .otherwise(done)
-                .afterwards())
+        return self._when_present("Restart hook?", "$.plan.restart.type", start.next(wait), "Application restarted")
 
     def _restart_failed(self) -> sfn.Choice:
         """`keep` (default): the new data stays, the old- tree stays, the execution fails saying how to finish.
@@ -210,8 +208,7 @@ class RefreshWorkflow(Construct):
                                      "application restarted again. The copies are kept as temp- instances: a new "
                                      "run reuses them.")
         restore = self._task("Roll back name", "Restore")
-        restore.add_retry(errors=["NotReady"], interval=Duration.seconds(self._polling.interval_s), backoff_rate=1,
-                          max_attempts=self._polling.max_attempts)
+        self._poll(restore)
         restart_again = (
             self._task("Restart application again", "Restart", input_path="$.plan.restart", result_path="$.restart")
             .next(self._await_hook("Restart again", "$.restart", "WaitRestart")[0])
@@ -227,9 +224,5 @@ class RefreshWorkflow(Construct):
         return self._map("Delete old tree", "$.plan.deletes", delete_one)
 
     def _prune_snapshots(self) -> sfn.Chain:
-        done = sfn.Pass(self, "Snapshots kept")
-        return (sfn.Choice(self, "Final snapshots?")
-                .when(sfn.Condition.is_present("$.plan.snapshots.prefix"),
-                      self._task("Prune final snapshots", "PruneSnapshots", input_path="$.plan.snapshots").next(done))
-                .otherwise(done)
-                .afterwards())
+        prune = self._task("Prune final snapshots", "PruneSnapshots", input_path="$.plan.snapshots")
+        return self._when_present("Final snapshots?", "$.plan.snapshots.prefix", prune, "Snapshots kept")
