@@ -4,4 +4,4 @@
 from infrastructure.app import build_app
 
 if __name__ == "__main__":
-    build_app(outdir="cdk.out").synth()
+    build_app().synth()  # the CDK CLI says where (cdk.out, or `cdk synth -o DIR`)

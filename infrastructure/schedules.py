@@ -6,8 +6,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-
-from infrastructure.settings import RefreshJob
+from mitosis.models import RefreshJob
 
 
 class RefreshSchedules(Construct):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any
 
-from mitosis.models import BeforeSwap, Identifier, MasterPassword, RefreshRequest, Restart
-from pydantic import BaseModel, ConfigDict, Field
+from mitosis.models import OLD_PREFIX, TEMP_PREFIX, RefreshJob
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 STACK_NAME = "StackMitosis"
+# The state machine's name, fixed so policies can name it without depending on it.
+STATE_MACHINE_NAME = "stack-mitosis-refresh"
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -21,51 +23,49 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RefreshJob(Strict):
-    """One refresh the deployment may run: the only (source, target) pairs the workflow and IAM allow."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9-]{1,40}$")
-    source: Identifier
-    target: Identifier
-    restart: Restart | None = None
-    on_restart_failure: Literal["keep", "rollback"] = "keep"
-    before_swap: BeforeSwap | None = None
-    master_password: MasterPassword | None = None
-    # EventBridge schedule expression, e.g. "cron(0 3 ? * SUN *)"; without one the job runs only when started
-    # from the console or the CLI.
-    schedule: str | None = None
-
-    # The hooks and the secret are declared here too: IAM grants only what the configuration names.
-    HOOK_FIELDS: ClassVar[tuple[str, ...]] = ("restart", "on_restart_failure", "before_swap", "master_password")
-
-    def execution_input(self) -> dict[str, Any]:
-        request = RefreshRequest(source=self.source, target=self.target,
-                                 **{name: getattr(self, name) for name in self.HOOK_FIELDS})
-        return request.model_dump(mode="json", exclude_none=True)
-
-
 class Polling(Strict):
     """How the workflow waits for RDS: a first check when the operation could first be done, then a short
-    interval, so a multi-hour refresh stays far below Step Functions' 25,000-event history limit."""
+    interval, so a multi-hour refresh stays far below Step Functions' 25,000-event history limit. These are
+    the defaults; cdk.json's `polling` overrides any of them."""
 
     interval_s: int = Field(default=30, ge=1)
     timeout_s: int = Field(default=6 * 3600, ge=60)
+    # Production may be busy when a refresh starts (its backup window, a modification): how long to wait.
+    source_timeout_s: int = Field(default=4 * 3600, ge=60)
     first_check_s: dict[str, int] = Field(default_factory=lambda: {
-        "create_read_replica": 600, "promote": 120, "enable_backups": 120, "rename": 60,
-        "delete": 120, "restart": 30,
+        "create_read_replica": 600, "modify": 60, "promote": 120, "reboot": 60, "rename": 60,
+        "delete": 120, "hook": 30,
     })
 
     def first_check(self, operation: str) -> int:
         return self.first_check_s.get(operation, self.interval_s)
 
-    @property
-    def max_attempts(self) -> int:
-        return max(1, self.timeout_s // self.interval_s)
+    def max_attempts(self, timeout_s: int | None = None) -> int:
+        return max(1, (timeout_s or self.timeout_s) // self.interval_s)
 
 
 class DeploymentSettings(Strict):
     refresh_jobs: list[RefreshJob] = Field(min_length=1)
     polling: Polling = Field(default_factory=Polling)
+
+    @model_validator(mode="after")
+    def _names_do_not_overlap(self) -> DeploymentSettings:
+        """IAM scopes each target's tree as `<target>` and `<target>-*` (and their temp-/old- names) and denies
+        every write on `<source>` and `<source>-*`: no job's names may fall inside another's patterns."""
+        names = [(job.name, "target", job.target) for job in self.refresh_jobs]
+        names += [(job.name, "source", job.source) for job in self.refresh_jobs]
+        for job in self.refresh_jobs:
+            for owner, role, name in names:
+                if owner == job.name and role == "target" and name == job.target:
+                    continue
+                for pattern in (job.target, TEMP_PREFIX + job.target, OLD_PREFIX + job.target):
+                    if name == pattern or name.startswith(f"{pattern}-"):
+                        raise ValueError(f"refresh job '{owner}': its {role} '{name}' falls inside job "
+                                         f"'{job.name}''s target tree ('{job.target}' and '{job.target}-*')")
+            if job.target.startswith(f"{job.source}-"):
+                raise ValueError(f"refresh job '{job.name}': target '{job.target}' is named like a replica of "
+                                 f"its source ('{job.source}-*'), which every role denies any change")
+        return self
 
     @classmethod
     def from_context(cls, context: dict[str, Any]) -> DeploymentSettings:

@@ -1,8 +1,8 @@
 """The pure planner: replication graph + refresh request -> plan.
 
 No I/O, no clock, no environment. Every decision of a refresh lives here: which names, which settings each
-clone copies, in what order, what is refused before anything is changed, and, on a re-run, what an earlier
-run already did.
+copy takes and how RDS accepts them, in what order, what is refused before anything is changed, and, on a
+re-run, what an earlier run already did.
 
 Re-runs converge because the planner reads progress from the live graph, not from memory. The workflow tags
 every copy it creates with its *generation* (the run that started this refresh) and every instance it
@@ -13,12 +13,12 @@ out), plans the whole refresh from it, and then keeps only the steps that are st
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from typing import Any
 
+from mitosis import rds_rules
 from mitosis.errors import PlanRefused
 from mitosis.models import (
+    MAX_IDENTIFIER_LENGTH,
     OLD_PREFIX,
     TAG_GENERATION,
     TAG_NAME,
@@ -28,92 +28,95 @@ from mitosis.models import (
     TAG_TARGET,
     TEMP_PREFIX,
     BeforeSwapRun,
+    Call,
+    CopyBuild,
     DBInstance,
+    Deletion,
+    Expectation,
+    InstanceRef,
     Level,
     Params,
+    PasswordChange,
     Plan,
     RefreshRequest,
     Rename,
-    ReplicaBuild,
     ReplicationGraph,
+    RestartHook,
     Restoration,
+    RootBuild,
     Run,
     SnapshotRetention,
     Swap,
     Tag,
+    final_snapshot_name,
+    final_snapshot_prefix,
+    generation_id,
+    old_name,
+    temp_name,
 )
 from mitosis.status import STUCK
 
-MAX_IDENTIFIER_LENGTH = 63
+# Statuses in which production can be the source of the copy: "storage-optimization" leaves it fully
+# operational (RDS User Guide, DB instance statuses). Production in another status that it leaves by itself
+# (its backup window's "backing-up", "modifying"...) is waited for; one it does not leave is refused.
+SOURCE_READY = ["available", "storage-optimization"]
+# Statuses of the target tree that a fresh refresh starts from: it needs the old instances only at the swap,
+# whose renames wait for them; these two pass by themselves.
+TARGET_BUSY_OK = frozenset({"available", "backing-up", "storage-optimization"})
 
 
-def temp_name(name: str) -> str:
-    return TEMP_PREFIX + name
-
-
-def old_name(name: str) -> str:
-    return OLD_PREFIX + name
-
-
-def tag(instance: DBInstance | None, key: str) -> str | None:
-    return next((t.Value for t in instance.TagList if t.Key == key), None) if instance else None
-
-
-def plan_refresh(
-    graph: ReplicationGraph, request: RefreshRequest, run: Run | None = None,
-    declared: Iterable[tuple[str, str]] | None = None,
-) -> Plan:
+def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | None = None) -> Plan:
     """The refresh of `request.target`'s tree from `request.source` that is still to do, or PlanRefused.
 
-    `run` is the execution (its name starts a new generation); `declared` lists the (source, target) refresh
-    jobs of the deployment, None meaning no restriction (tests).
-    """
+    `run` is the execution (its name starts a new generation)."""
     run = run or Run(name="unnamed-run")
     source, target = request.source, request.target
     progress = Progress(graph, request, run)
     view = progress.view
-    _refuse_unsafe(view, source, target, declared, fresh=progress.fresh)
+    _refuse_unsafe(view, source, target, fresh=progress.fresh)
     tree = view.tree(target)
     _refuse_foreign_leftovers(graph, tree, target)
-    backups_needed = {name for name in tree if view.children(name)}
+    notes: list[str] = []
 
-    build = not progress.swap_started
-    clone = promote = password = before_swap = None
+    root = password = before_swap = source_ready = None
     levels: list[Level] = []
-    if build:
+    if not progress.swap_started:
+        copies = Copies(view, request, progress, notes)
+        root = copies.root()
+        levels = [Level(replicas=[copies.replica(name) for name in level]) for level in _levels_below(view, target)]
+        if progress.fresh:
+            _refuse_beyond_limits(view, source, target, [root.create.request, *[b.create.request for lv in levels
+                                                                               for b in lv.replicas]])
+        if graph.get(temp_name(target)) is None:
+            source_ready = Expectation(DBInstanceIdentifier=source, ready=SOURCE_READY)
         # Both happen before the swap, on the copy; once the swap has begun they are done.
         if request.master_password:
-            password = {"DBInstanceIdentifier": temp_name(target), "secret_arn": request.master_password.secret_arn}
+            password = PasswordChange(DBInstanceIdentifier=temp_name(target),
+                                      secret_arn=request.master_password.secret_arn,
+                                      expect=Expectation(DBInstanceIdentifier=temp_name(target),
+                                                         settled=["MasterUserPassword"]))
         if request.before_swap:
             before_swap = BeforeSwapRun(hook=request.before_swap, DBInstanceIdentifier=temp_name(target))
-        clone = _create_params(view, target, source, progress) | {"SourceDBInstanceIdentifier": source}
-        promote = _promote_params(_instance(view, target), target in backups_needed)
-        levels = [Level(replicas=[_replica_build(view, name, name in backups_needed, progress) for name in level])
-                  for level in _levels_below(view, target)]
     swaps = [swap for name in tree if (swap := progress.swap(_instance(view, name))).renames]
     restores = [progress.restoration(_instance(view, name)) for name in tree]
     # Deletion protection comes once every name is swapped: until then a copy that breaks (even in a status
     # where RDS refuses modifications) can be deleted by a rollback or a re-run.
-    protect = [{"DBInstanceIdentifier": name, "DeletionProtection": True, "ApplyImmediately": True}
-               for name in tree if _instance(view, name).DeletionProtection]
+    protect = [InstanceRef(DBInstanceIdentifier=name) for name in tree if _instance(view, name).DeletionProtection]
     # Retired replicas outside the tree too: deleting an old primary first leaves its old replicas standalone.
     retired_elsewhere = [name for name in progress.retired if name not in tree]
-    deletes = [progress.delete_params(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
+    deletes = [progress.deletion(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
                if progress.old_exists(name)]
-    plan = Plan(source=source, target=target, generation=progress.generation, restores=restores,
-                discards=progress.discards, clone=clone, promote=promote, levels=levels, password=password,
-                before_swap=before_swap, swaps=swaps, protect=protect, restart=request.restart, deletes=deletes,
-                snapshots=SnapshotRetention(prefix=snapshot_prefix(target), keep=request.keep_final_snapshots)
+    plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
+                discards=progress.discards, source_ready=source_ready, root=root, levels=levels, password=password,
+                before_swap=before_swap, swaps=swaps, protect=protect,
+                restart=RestartHook(hook=request.restart) if request.restart else None, deletes=deletes,
+                snapshots=SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots)
                 if request.final_snapshot else None)
     # Our own copies replicate from the source until promoted: they are the only members of its tree we touch.
     production = [name for name in graph.tree(source) + graph.ancestors(source)
-                  if tag(graph.get(name), TAG_TARGET) != target]
+                  if (i := graph.get(name)) is None or i.tag(TAG_TARGET) != target]
     _assert_source_untouched(plan, production)
     return plan
-
-
-def snapshot_prefix(target: str) -> str:
-    return f"{target}-final-"
 
 
 # --- progress of an earlier run ------------------------------------------------------------------------------
@@ -124,24 +127,24 @@ class Progress:
 
     def __init__(self, graph: ReplicationGraph, request: RefreshRequest, run: Run) -> None:
         self.graph, self.request, self.target = graph, request, request.target
-        ours = [i for i in graph.instances if tag(i, TAG_TARGET) == self.target]
+        ours = [i for i in graph.instances if i.tag(TAG_TARGET) == self.target]
         # Only under an old- name: a rollback puts a retired instance back under its name, tags and all.
-        retired = [i for i in ours if tag(i, TAG_REPLACED_BY) and i.DBInstanceIdentifier.startswith(OLD_PREFIX)]
+        retired = [i for i in ours if i.tag(TAG_REPLACED_BY) and i.DBInstanceIdentifier.startswith(OLD_PREFIX)]
         temp_root = graph.get(temp_name(self.target))
-        generations = {tag(i, TAG_REPLACED_BY) for i in retired}
+        generations = {i.tag(TAG_REPLACED_BY) for i in retired}
         if len(generations) > 1:
             raise PlanRefused(f"Instances retired by different refreshes ({', '.join(sorted(map(str, generations)))})"
                               f" are present for '{self.target}': finish or remove them by hand.")
         if generations:
             self.generation = str(generations.pop())
-        elif temp_root and tag(temp_root, TAG_TARGET) == self.target and \
-                tag(temp_root, TAG_SOURCE) == request.source and tag(temp_root, TAG_GENERATION):
-            self.generation = str(tag(temp_root, TAG_GENERATION))
+        elif temp_root and temp_root.tag(TAG_TARGET) == self.target and \
+                temp_root.tag(TAG_SOURCE) == request.source and temp_root.tag(TAG_GENERATION):
+            self.generation = str(temp_root.tag(TAG_GENERATION))
         else:
-            self.generation = _generation_id(run.name)
+            self.generation = generation_id(run.name)
         # the copies of this generation, by the name they hold or will hold
-        self.copies = {str(tag(i, TAG_NAME)): i for i in ours if tag(i, TAG_GENERATION) == self.generation}
-        self.retired = {str(tag(i, TAG_NAME)): i for i in retired}
+        self.copies = {str(i.tag(TAG_NAME)): i for i in ours if i.tag(TAG_GENERATION) == self.generation}
+        self.retired = {str(i.tag(TAG_NAME)): i for i in retired}
         installed = {name for name, copy in self.copies.items() if copy.DBInstanceIdentifier == name}
         self.swap_started = bool(self.retired or installed)
         self.fresh = not (self.copies or self.retired)
@@ -165,27 +168,27 @@ class Progress:
                 "ReadReplicaDBInstanceIdentifiers": [rename(r) for r in i.ReadReplicaDBInstanceIdentifiers],
             }
             if i.DBInstanceIdentifier in renames:  # retiring lifted its protection; the tag remembers it
-                update["DeletionProtection"] = tag(i, TAG_PROTECTED) == "true"
+                update["DeletionProtection"] = i.tag(TAG_PROTECTED) == "true"
             return i.model_copy(update=update)
 
         instances = [as_before(i) for i in self.graph.instances if i.DBInstanceIdentifier not in leave_out]
-        return ReplicationGraph(region=self.graph.region, instances=instances)
+        return self.graph.model_copy(update={"instances": instances})
 
-    def _discards(self, ours: list[DBInstance]) -> list[Params]:
+    def _discards(self, ours: list[DBInstance]) -> list[Deletion]:
         """Copies that cannot become part of this refresh: of another generation or source, stuck in a failed
         status, or no longer replicating from the copy of their parent. A discarded copy takes its replicas
         with it: they are rebuilt too."""
         broken: set[str] = set()
         for instance in ours:
-            name = tag(instance, TAG_NAME)
-            if not instance.DBInstanceIdentifier.startswith(TEMP_PREFIX) or tag(instance, TAG_GENERATION) is None:
+            name = instance.tag(TAG_NAME)
+            if not instance.DBInstanceIdentifier.startswith(TEMP_PREFIX) or instance.tag(TAG_GENERATION) is None:
                 continue
-            if tag(instance, TAG_GENERATION) != self.generation or instance.DBInstanceStatus in STUCK \
+            if instance.tag(TAG_GENERATION) != self.generation or instance.DBInstanceStatus in STUCK \
                     or not self._replicates_as_planned(instance, str(name)):
                 broken.add(instance.DBInstanceIdentifier)
         for identifier in list(broken):
             broken.update(self.graph.tree(identifier))
-        return [{"DBInstanceIdentifier": i, "SkipFinalSnapshot": True} for i in sorted(broken)]
+        return [Deletion(DBInstanceIdentifier=i, SkipFinalSnapshot=True) for i in sorted(broken)]
 
     def _replicates_as_planned(self, copy: DBInstance, name: str) -> bool:
         old = self.graph.get(name)
@@ -217,11 +220,17 @@ class Progress:
                            Tag(Key=TAG_PROTECTED, Value=str(protected).lower())]
             retire: Params = {"DBInstanceIdentifier": name, "NewDBInstanceIdentifier": old_name(name),
                               "ApplyImmediately": True}
+            retired = Expectation(DBInstanceIdentifier=old_name(name), settled=["DBInstanceIdentifier"])
             if protected:
                 retire["DeletionProtection"] = False
-            renames.append(Rename(rename=retire, tags=retire_tags, generation=self.generation, is_copy=False))
+                retired.values["DeletionProtection"] = False
+            renames.append(Rename(rename=retire, tags=retire_tags, generation=self.generation, is_copy=False,
+                                  expect=retired))
         if copy is None or copy.DBInstanceIdentifier != name:
-            renames.append(Rename(rename=self.install_params(old), generation=self.generation, is_copy=True))
+            install = self.install_params(old)
+            installed = Expectation(DBInstanceIdentifier=name, settled=["DBInstanceIdentifier"], values={
+                key: value for key, value in install.items() if key.startswith("Preferred")})
+            renames.append(Rename(rename=install, generation=self.generation, is_copy=True, expect=installed))
         return Swap(name=name, renames=renames)
 
     def restoration(self, old: DBInstance) -> Restoration:
@@ -233,7 +242,9 @@ class Progress:
         return Restoration(name=name, generation=self.generation, reinstate=reinstate, install=self.install_params(old))
 
     def install_params(self, old: DBInstance) -> Params:
-        """The rename of a copy into place. The windows ride on it: RDS applies them at once, for free."""
+        """The rename of a copy into place. The windows ride on it: RDS applies them at once, for free (the
+        backup window could not ride on the promote: the copy still has the source's maintenance window then,
+        which it may overlap, and RDS refuses overlapping windows)."""
         name = old.DBInstanceIdentifier
         install: Params = {"DBInstanceIdentifier": temp_name(name), "NewDBInstanceIdentifier": name,
                            "ApplyImmediately": True}
@@ -242,33 +253,179 @@ class Progress:
                 install[setting] = getattr(old, setting)
         return install
 
-    def delete_params(self, name: str, is_primary: bool) -> Params:
-        params: Params = {"DBInstanceIdentifier": old_name(name)}
+    def deletion(self, name: str, is_primary: bool) -> Deletion:
         if is_primary and self.request.final_snapshot:
-            params["FinalDBSnapshotIdentifier"] = f"{snapshot_prefix(self.target)}{self.generation}"
-        else:
-            params["SkipFinalSnapshot"] = True
-        return params
+            return Deletion(DBInstanceIdentifier=old_name(name),
+                            FinalDBSnapshotIdentifier=final_snapshot_name(self.target, self.generation))
+        return Deletion(DBInstanceIdentifier=old_name(name), SkipFinalSnapshot=True)
 
 
-def _generation_id(run_name: str) -> str:
-    """A tag value and snapshot-name part: letters, digits and single hyphens."""
-    cleaned = re.sub(r"-+", "-", re.sub(r"[^A-Za-z0-9-]", "-", run_name)).strip("-").lower()
-    return cleaned[:40] or "run"
+# --- the copies ----------------------------------------------------------------------------------------------
+
+
+class Copies:
+    """The temp tree: each copy with the settings of its counterpart in the old tree (never the source's),
+    requested the way RDS accepts them."""
+
+    def __init__(self, view: ReplicationGraph, request: RefreshRequest, progress: Progress, notes: list[str]) -> None:
+        self.view, self.request, self.progress, self.notes = view, request, progress, notes
+        self.source = _instance(view, request.source)
+        self.engine = self.source.Engine
+        self.serving = {name for name in view.tree(request.target) if view.children(name)}
+        # what each copy ends with, for the copies built from it: its parameter group and its storage
+        self.group: dict[str, str | None] = {}
+        self.storage: dict[str, int | None] = {}
+
+    def root(self) -> RootBuild:
+        target = self.request.target
+        old = _instance(self.view, target)
+        build = self._build(old, parent=self.source.DBInstanceIdentifier,
+                            inherited_group=_group_name(self.source), parent_storage=self.source.AllocatedStorage)
+        # PromoteReadReplica turns backups on itself (which saves a modify and its wait), and reboots the
+        # copy, which puts a new parameter group in effect.
+        retention = _retention(old, target in self.serving)
+        promoted = Expectation(DBInstanceIdentifier=temp_name(target), promoted=True,
+                               values={"BackupRetentionPeriod": retention},
+                               parameter_group=self.group[target], parameters_in_sync=bool(build.configure))
+        promote = Call(request={"DBInstanceIdentifier": temp_name(target), "BackupRetentionPeriod": retention},
+                       expect=promoted)
+        return RootBuild(name=target, create=build.create, configure=build.configure, promote=promote)
+
+    def replica(self, name: str) -> CopyBuild:
+        old = _instance(self.view, name)
+        parent = old.ReadReplicaSourceDBInstanceIdentifier or ""
+        build = self._build(old, parent=temp_name(parent), inherited_group=self.group.get(parent),
+                            parent_storage=self.storage.get(parent))
+        if build.configure and "DBParameterGroupName" in build.configure.request:
+            # A new parameter group takes effect at the next reboot.
+            identifier = temp_name(name)
+            build.reboot = Call(request={"DBInstanceIdentifier": identifier},
+                                expect=Expectation(DBInstanceIdentifier=identifier, parameter_group=self.group[name],
+                                                   parameters_in_sync=True))
+        return build
+
+    def _build(self, old: DBInstance, parent: str, inherited_group: str | None,
+               parent_storage: int | None) -> CopyBuild:
+        name = old.DBInstanceIdentifier
+        identifier = temp_name(name)
+        create = self._create_request(old, parent, parent_storage)
+        wanted = _group_name(old)
+        group_status = old.parameter_group.ParameterApplyStatus if old.parameter_group else "in-sync"
+        if wanted and group_status != "in-sync":
+            self.notes.append(f"{name}: its parameter group {wanted} is {group_status}; the copy gets {wanted} with "
+                              "its current parameters in effect (the copy is rebooted before the swap).")
+        configure: Params = {}
+        if wanted and rds_rules.group_at_create(self.engine):
+            create["DBParameterGroupName"] = wanted
+        elif wanted and wanted != inherited_group:
+            configure["DBParameterGroupName"] = wanted
+        self.group[name] = wanted or inherited_group
+        retention = _retention(old, name in self.serving)
+        if name != self.request.target and retention:
+            configure["BackupRetentionPeriod"] = retention  # the root's backups come with its promote
+        call = None
+        if configure:
+            request = {"DBInstanceIdentifier": identifier, **configure, "ApplyImmediately": True}
+            expect = Expectation(DBInstanceIdentifier=identifier, parameter_group=configure.get("DBParameterGroupName"),
+                                 values={k: v for k, v in configure.items() if k == "BackupRetentionPeriod"},
+                                 settled=["BackupRetentionPeriod"])
+            call = Call(request=request, expect=expect)
+        created = Expectation(DBInstanceIdentifier=identifier)
+        return CopyBuild(name=name, create=Call(request=create, expect=created), configure=call)
+
+    def _create_request(self, old: DBInstance, parent: str, parent_storage: int | None) -> Params:
+        """CreateDBInstanceReadReplica request for `temp-<name>`, with the settings of the old `name` that the
+        call accepts (see rds_rules)."""
+        name = old.DBInstanceIdentifier
+        workflow_keys = {t.Key for t in self.progress.copy_tags(name)}
+        tags = [t for t in old.TagList if t.Key not in workflow_keys] + self.progress.copy_tags(name)
+        params: Params = {
+            "DBInstanceIdentifier": temp_name(name),
+            "SourceDBInstanceIdentifier": parent,
+            "DBInstanceClass": old.DBInstanceClass,
+            "MultiAZ": old.MultiAZ,
+            "Port": old.Port,
+            "DBSubnetGroupName": old.DBSubnetGroup.DBSubnetGroupName if old.DBSubnetGroup else None,
+            "VpcSecurityGroupIds": [g.VpcSecurityGroupId for g in old.VpcSecurityGroups
+                                    if g.Status == "active"] or None,
+            "OptionGroupName": old.option_group if rds_rules.option_group_at_create(self.engine) else None,
+            "KmsKeyId": old.KmsKeyId if old.StorageEncrypted else None,
+            "PubliclyAccessible": old.PubliclyAccessible,
+            "AutoMinorVersionUpgrade": old.AutoMinorVersionUpgrade,
+            "CopyTagsToSnapshot": old.CopyTagsToSnapshot,
+            "MonitoringInterval": old.MonitoringInterval,
+            "MonitoringRoleArn": old.MonitoringRoleArn if old.MonitoringInterval else None,
+            "EnablePerformanceInsights": old.PerformanceInsightsEnabled,
+            "PerformanceInsightsKMSKeyId": old.PerformanceInsightsKMSKeyId if old.PerformanceInsightsEnabled else None,
+            "PerformanceInsightsRetentionPeriod":
+                old.PerformanceInsightsRetentionPeriod if old.PerformanceInsightsEnabled else None,
+            "EnableIAMDatabaseAuthentication": old.IAMDatabaseAuthenticationEnabled,
+            "EnableCloudwatchLogsExports": old.EnabledCloudwatchLogsExports or None,
+            "Tags": [t.model_dump() for t in tags],
+        }
+        params.update(self._storage(old, parent_storage))
+        return {key: value for key, value in params.items() if value is not None}
+
+    def _storage(self, old: DBInstance, parent_storage: int | None) -> Params:
+        """Storage grows but never shrinks: a copy has at least its parent's size, and the old instance's if
+        that is more. A gp3 volume below its engine's threshold has a fixed baseline and takes no Iops or
+        StorageThroughput; provisioned values are copied only where both the old volume and the copy's are
+        above it (the describe output reports the baseline, which must not be sent back)."""
+        name = old.DBInstanceIdentifier
+        size = max(old.AllocatedStorage or 0, parent_storage or 0) or None
+        self.storage[name] = size
+        if old.AllocatedStorage and size and size > old.AllocatedStorage:
+            self.notes.append(f"{name}: production's storage ({size} GiB) is larger than the old instance's "
+                              f"({old.AllocatedStorage} GiB); the copy keeps {size} GiB, as RDS storage never shrinks.")
+        storage: Params = {"StorageType": old.StorageType}
+        if rds_rules.storage_at_create(self.engine) and size and size != parent_storage:
+            storage["AllocatedStorage"] = size
+        if old.MaxAllocatedStorage and size and old.MaxAllocatedStorage > size:
+            storage["MaxAllocatedStorage"] = old.MaxAllocatedStorage
+        provisioned = old.StorageType in ("io1", "io2") or (
+            old.StorageType == "gp3" and size is not None and old.AllocatedStorage is not None
+            and rds_rules.gp3_provisionable(self.engine, old.AllocatedStorage)
+            and rds_rules.gp3_provisionable(self.engine, size))
+        if provisioned:
+            storage["Iops"] = old.Iops
+            if old.StorageType == "gp3":
+                storage["StorageThroughput"] = old.StorageThroughput
+        return storage
+
+
+def _group_name(instance: DBInstance) -> str | None:
+    return instance.parameter_group.DBParameterGroupName if instance.parameter_group else None
+
+
+def _retention(old: DBInstance, serves_replicas: bool) -> int:
+    """The old instance's backup retention, at least 1 where the copy must be a replication source."""
+    retention = old.BackupRetentionPeriod or 0
+    return max(retention, 1) if serves_replicas else retention
+
+
+def _levels_below(graph: ReplicationGraph, root: str) -> list[list[str]]:
+    """The replicas below `root`, level by level: each level's parents are all in earlier levels."""
+    levels, frontier = [], graph.children(root)
+    while frontier:
+        levels.append(frontier)
+        frontier = [child for name in frontier for child in graph.children(name)]
+    return levels
 
 
 # --- refusals ------------------------------------------------------------------------------------------------
 
 
-def _refuse_unsafe(
-    graph: ReplicationGraph, source: str, target: str, declared: Iterable[tuple[str, str]] | None, fresh: bool,
-) -> None:
+def _instance(graph: ReplicationGraph, name: str) -> DBInstance:
+    instance = graph.get(name)
+    if instance is None:
+        raise PlanRefused(f"Instance '{name}' does not exist in {graph.region}.")
+    return instance
+
+
+def _refuse_unsafe(graph: ReplicationGraph, source: str, target: str, fresh: bool) -> None:
     region = graph.region
     if source == target:
         raise PlanRefused(f"Source and target are both '{source}': a refresh would replace production with itself.")
-    if declared is not None and (source, target) not in set(declared):
-        raise PlanRefused(f"No refresh job from '{source}' to '{target}' is declared in this deployment's "
-                          "configuration (cdk.json context 'refresh_jobs').")
     for role, name in (("Source", source), ("Target", target)):
         if graph.get(name) is None:
             raise PlanRefused(f"{role} instance '{name}' does not exist in {region}.")
@@ -290,22 +447,101 @@ def _refuse_unsafe(
         if remote:
             raise PlanRefused(f"'{name}' has cross-region replicas ({', '.join(remote)}), which this tool cannot "
                               "recreate.")
+    # IAM scopes a deployment to each target's tree by name: `<target>` and `<target>-*` (README, Deploying).
+    strays = [name for name in target_tree[1:] if not name.startswith(f"{target}-")]
+    if strays:
+        raise PlanRefused(f"Replica '{strays[0]}' of '{target}' is not named '{target}-...': this deployment's IAM "
+                          f"policies allow changes to '{target}' and '{target}-*' only. Rename the replica.")
     too_long = [n for name in target_tree for n in (temp_name(name), old_name(name))
                 if len(n) > MAX_IDENTIFIER_LENGTH]
     if too_long:
         raise PlanRefused(f"'{too_long[0]}' would be {len(too_long[0])} characters; RDS allows "
                           f"{MAX_IDENTIFIER_LENGTH}: shorten the target's names.")
-    # An earlier run's own instances may be busy; a fresh refresh needs everything it starts from available.
-    busy = [f"{n} is {_instance(graph, n).DBInstanceStatus}" for n in ([source, *target_tree] if fresh else [source])
-            if _instance(graph, n).DBInstanceStatus != "available"]
-    if busy:
-        raise PlanRefused(f"A refresh needs the source and the target tree available, but {'; '.join(busy)}.")
+    src, old = _instance(graph, source), _instance(graph, target)
+    if src.DBInstanceStatus in STUCK:
+        raise PlanRefused(f"Production '{source}' is {src.DBInstanceStatus}: it cannot be copied until it is "
+                          "available again.")
+    if fresh:
+        _refuse_incompatible(graph, src, old)
+        busy = [f"{n} is {_instance(graph, n).DBInstanceStatus}" for n in target_tree
+                if _instance(graph, n).DBInstanceStatus not in TARGET_BUSY_OK]
+        if busy:
+            raise PlanRefused(f"A refresh needs the target's tree available, but {'; '.join(busy)}.")
+
+
+def _refuse_incompatible(graph: ReplicationGraph, source: DBInstance, target: DBInstance) -> None:
+    """Differences between production and the target that a copy of production cannot bridge."""
+    name, prod = target.DBInstanceIdentifier, source.DBInstanceIdentifier
+    if source.Engine and target.Engine and source.Engine != target.Engine:
+        raise PlanRefused(f"'{prod}' runs {source.Engine} and '{name}' {target.Engine}: a copy of production "
+                          "cannot keep the target's engine.")
+    versions = (rds_rules.major_version(source.Engine, source.EngineVersion),
+                rds_rules.major_version(target.Engine, target.EngineVersion))
+    if None not in versions and versions[0] != versions[1]:
+        raise PlanRefused(f"'{prod}' runs {source.Engine} {versions[0]} and '{name}' {versions[1]}: the copy would "
+                          f"run {versions[0]}, which the target's parameter and option groups are not for. Upgrade "
+                          "the target to production's major version first.")
+    for instance in [target, *(graph.get(n) for n in graph.tree(name)[1:])]:
+        if instance is None:
+            continue
+        if bool(instance.StorageEncrypted) and not source.StorageEncrypted:
+            raise PlanRefused(f"'{instance.DBInstanceIdentifier}' is encrypted but production '{prod}' is not: "
+                              "RDS cannot create an encrypted read replica of an unencrypted instance.")
+        if source.StorageEncrypted and not instance.StorageEncrypted:
+            raise PlanRefused(f"Production '{prod}' is encrypted but '{instance.DBInstanceIdentifier}' is not: its "
+                              "copy would be encrypted, and a read replica of an encrypted instance cannot be "
+                              "unencrypted. Encrypt the target, or refresh another one.")
+    if source.MasterUserSecret is not None or target.MasterUserSecret is not None:
+        managed = prod if source.MasterUserSecret is not None else name
+        raise PlanRefused(f"'{managed}' has its master password managed by RDS in Secrets Manager "
+                          "(ManageMasterUserPassword): a read replica cannot take over the target's managed secret. "
+                          "Turn it off on the target, or use master_password with a secret of your own.")
+    _refuse_other_vpc(graph, source, target)
+
+
+def _refuse_other_vpc(graph: ReplicationGraph, source: DBInstance, target: DBInstance) -> None:
+    """A same-Region replica lands in the target's subnet group only in the VPC of its source's replicas: "All
+    read replicas in one Amazon Web Services Region that are created from the same source DB instance must
+    ... specify DB subnet groups from the same VPC" (botocore rds service model,
+    CreateDBInstanceReadReplica.DBSubnetGroupName), and the User Guide advises against a replica in another
+    VPC than its source's."""
+    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith("arn:")]
+    siblings = {r.vpc for r in replicas if r is not None and r.tag(TAG_TARGET) is None and r.vpc}
+    vpc = next(iter(siblings)) if siblings else source.vpc
+    if target.vpc and vpc and target.vpc != vpc:
+        raise PlanRefused(f"'{target.DBInstanceIdentifier}' is in VPC {target.vpc} (subnet group "
+                          f"{target.DBSubnetGroup.DBSubnetGroupName if target.DBSubnetGroup else '?'}) and "
+                          f"production's replicas in {vpc}: a read replica of production cannot land in the "
+                          "target's subnet group. A restore-based clone is needed.")
+
+
+def _refuse_beyond_limits(graph: ReplicationGraph, source: str, target: str, creates: list[Params]) -> None:
+    """Limits RDS would hit half-way through the build, checked before anything is created."""
+    prod = _instance(graph, source)
+    replicas = [r for r in prod.ReadReplicaDBInstanceIdentifiers if not r.startswith(TEMP_PREFIX)]
+    limit = rds_rules.max_replicas(prod.Engine)
+    if len(replicas) + 1 > limit:
+        raise PlanRefused(f"Production '{source}' has {len(replicas)} read replicas; RDS allows {limit} for "
+                          f"{prod.Engine}, and the copy would be one more.")
+    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(prod.Engine)
+    if depth > max_depth:
+        raise PlanRefused(f"'{target}' has replicas {depth} levels deep; RDS allows {max_depth} for {prod.Engine}: "
+                          "its tree cannot be rebuilt as read replicas.")
+    quota = graph.quota("DBInstances")
+    if quota and quota.Used + len(creates) > quota.Max:
+        raise PlanRefused(f"The account uses {quota.Used} of its {quota.Max} DB instances; the refresh needs "
+                          f"{len(creates)} more until the old ones are deleted. Raise the quota or free instances.")
+    storage = graph.quota("AllocatedStorage")
+    wanted = sum(int(c.get("AllocatedStorage") or 0) for c in creates)
+    if storage and wanted and storage.Used + wanted > storage.Max:
+        raise PlanRefused(f"The account uses {storage.Used} of its {storage.Max} GiB of storage; the copies need "
+                          f"{wanted} GiB more. Raise the quota or free storage.")
 
 
 def _refuse_foreign_leftovers(graph: ReplicationGraph, tree: list[str], target: str) -> None:
     """temp-/old- instances this workflow did not make for this target are never renamed or deleted."""
     foreign = [i.DBInstanceIdentifier for name in tree for i in (graph.get(temp_name(name)), graph.get(old_name(name)))
-               if i is not None and tag(i, TAG_TARGET) != target]
+               if i is not None and i.tag(TAG_TARGET) != target]
     if foreign:
         raise PlanRefused(f"Instances this workflow did not create are in the way ({', '.join(foreign)}): "
                           "rename or remove them before refreshing.")
@@ -318,86 +554,3 @@ def _assert_source_untouched(plan: Plan, protected: list[str]) -> None:
         if named & set(protected):
             raise PlanRefused(f"The plan would run {op.op} on production instance "
                               f"'{sorted(named & set(protected))[0]}'; refusing.")
-
-
-# --- settings ------------------------------------------------------------------------------------------------
-
-
-def _instance(graph: ReplicationGraph, name: str) -> DBInstance:
-    instance = graph.get(name)
-    if instance is None:
-        raise PlanRefused(f"Instance '{name}' does not exist in {graph.region}.")
-    return instance
-
-
-def _levels_below(graph: ReplicationGraph, root: str) -> list[list[str]]:
-    """The replicas below `root`, level by level: each level's parents are all in earlier levels."""
-    levels, frontier = [], graph.children(root)
-    while frontier:
-        levels.append(frontier)
-        frontier = [child for name in frontier for child in graph.children(name)]
-    return levels
-
-
-def _retention(old: DBInstance, serves_replicas: bool) -> int:
-    """The old instance's backup retention, at least 1 where the clone must be a replication source."""
-    retention = old.BackupRetentionPeriod or 0
-    return max(retention, 1) if serves_replicas else retention
-
-
-def _create_params(graph: ReplicationGraph, name: str, parent: str, progress: Progress) -> Params:
-    """CreateDBInstanceReadReplica request for `temp-<name>`, with the settings of the old `name`.
-
-    Never KmsKeyId: a same-region replica inherits its source's key and RDS refuses one.
-    """
-    old = _instance(graph, name)
-    in_sync_parameter_groups = [g.DBParameterGroupName for g in old.DBParameterGroups
-                                if g.ParameterApplyStatus == "in-sync"]
-    in_sync_option_groups = [g.OptionGroupName for g in old.OptionGroupMemberships if g.Status == "in-sync"]
-    workflow_keys = {t.Key for t in progress.copy_tags(name)}
-    tags = [t for t in old.TagList if t.Key not in workflow_keys] + progress.copy_tags(name)
-    params: Params = {
-        "DBInstanceIdentifier": temp_name(name),
-        "SourceDBInstanceIdentifier": parent,
-        "DBInstanceClass": old.DBInstanceClass,
-        "StorageType": old.StorageType,
-        "Iops": old.Iops,
-        "StorageThroughput": old.StorageThroughput,
-        "MaxAllocatedStorage": old.MaxAllocatedStorage,
-        "MultiAZ": old.MultiAZ,
-        "Port": old.Port,
-        "PubliclyAccessible": old.PubliclyAccessible,
-        "AutoMinorVersionUpgrade": old.AutoMinorVersionUpgrade,
-        "CopyTagsToSnapshot": old.CopyTagsToSnapshot,
-        "MonitoringInterval": old.MonitoringInterval,
-        "MonitoringRoleArn": old.MonitoringRoleArn if old.MonitoringInterval else None,
-        "EnablePerformanceInsights": old.PerformanceInsightsEnabled,
-        "PerformanceInsightsKMSKeyId": old.PerformanceInsightsKMSKeyId if old.PerformanceInsightsEnabled else None,
-        "PerformanceInsightsRetentionPeriod":
-            old.PerformanceInsightsRetentionPeriod if old.PerformanceInsightsEnabled else None,
-        "EnableIAMDatabaseAuthentication": old.IAMDatabaseAuthenticationEnabled,
-        "EnableCloudwatchLogsExports": old.EnabledCloudwatchLogsExports or None,
-        "VpcSecurityGroupIds": [g.VpcSecurityGroupId for g in old.VpcSecurityGroups if g.Status == "active"] or None,
-        "DBParameterGroupName": in_sync_parameter_groups[0] if in_sync_parameter_groups else None,
-        "OptionGroupName": in_sync_option_groups[0] if in_sync_option_groups else None,
-        "Tags": [t.model_dump() for t in tags],
-    }
-    return {key: value for key, value in params.items() if value is not None}
-
-
-def _promote_params(old: DBInstance, serves_replicas: bool) -> Params:
-    """PromoteReadReplica turns backups on itself, which saves a modify and its wait. The backup window waits
-    for the rename into place, with the maintenance window: the copy still has the source's maintenance
-    window, which the target's backup window may overlap (RDS refuses overlapping windows)."""
-    return {"DBInstanceIdentifier": temp_name(old.DBInstanceIdentifier),
-            "BackupRetentionPeriod": _retention(old, serves_replicas)}
-
-
-def _replica_build(graph: ReplicationGraph, name: str, serves_replicas: bool, progress: Progress) -> ReplicaBuild:
-    old = _instance(graph, name)
-    parent = old.ReadReplicaSourceDBInstanceIdentifier or ""
-    retention = _retention(old, serves_replicas)
-    enable_backups = ({"DBInstanceIdentifier": temp_name(name), "BackupRetentionPeriod": retention,
-                       "ApplyImmediately": True} if retention else None)
-    return ReplicaBuild(name=name, create=_create_params(graph, name, temp_name(parent), progress),
-                        enable_backups=enable_backups)

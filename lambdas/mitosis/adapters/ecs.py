@@ -20,26 +20,45 @@ class Ecs:
         primary = next(d for d in response["service"]["deployments"] if d["status"] == "PRIMARY")
         return str(primary["id"])
 
-    def rollout_states(self, cluster: str, deployments: dict[str, str]) -> dict[str, str]:
-        """Rollout state of each service's deployment (`IN_PROGRESS`, `COMPLETED`, `FAILED`), keyed as given
-        (a service name or ARN). A service that is gone, or whose deployment was replaced, did not complete."""
-        names = list(deployments)
+    def _services(self, cluster: str, names: list[str]) -> list[dict[str, Any]]:
         described: list[dict[str, Any]] = []
         with aws_errors():
             for start in range(0, len(names), DESCRIBE_SERVICES_LIMIT):
                 chunk = names[start:start + DESCRIBE_SERVICES_LIMIT]
                 described += self._client().describe_services(cluster=cluster, services=chunk)["services"]
+        return [s for s in described if s.get("status") != "INACTIVE"]
+
+    @staticmethod
+    def _find(described: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+        return next((s for s in described if name in (s.get("serviceName"), s.get("serviceArn"))), None)
+
+    def deployment_controllers(self, cluster: str, services: list[str]) -> dict[str, str]:
+        """Each existing service's deployment controller (`ECS`, `CODE_DEPLOY`, `EXTERNAL`), keyed as given."""
+        described = self._services(cluster, services)
+        found = {name: self._find(described, name) for name in services}
+        return {name: str((service.get("deploymentController") or {}).get("type", "ECS"))
+                for name, service in found.items() if service is not None}
+
+    def rollout_states(self, cluster: str, deployments: dict[str, str]) -> dict[str, str]:
+        """How each service's new deployment stands, keyed as given: `COMPLETED` once it is the only
+        deployment left and runs as many tasks as desired, `FAILED` when ECS says so (a rollout state exists
+        only for rolling updates not behind a Classic Load Balancer, and fails only with the deployment
+        circuit breaker) or when the deployment is gone or replaced, `IN_PROGRESS` otherwise."""
+        described = self._services(cluster, list(deployments))
         states = {}
         for name, wanted in deployments.items():
-            service = next((s for s in described if name in (s.get("serviceName"), s.get("serviceArn"))), None)
-            deployment = next((d for d in (service or {}).get("deployments", []) if d["id"] == wanted), None)
-            if deployment is None:
+            service = self._find(described, name) or {}
+            running = service.get("deployments", [])
+            deployment = next((d for d in running if d["id"] == wanted), None)
+            if deployment is None or deployment.get("status") not in ("PRIMARY", None):
                 states[name] = "FAILED"
-            elif deployment.get("rolloutState") == "COMPLETED" and \
-                    deployment.get("runningCount") != deployment.get("desiredCount"):
-                states[name] = "IN_PROGRESS"  # completed means the new deployment runs every desired task
+            elif deployment.get("rolloutState") == "FAILED":
+                states[name] = "FAILED"
+            elif len(running) == 1 and deployment.get("runningCount") == deployment.get("desiredCount") and \
+                    not deployment.get("pendingCount"):
+                states[name] = "COMPLETED"
             else:
-                states[name] = deployment.get("rolloutState", "IN_PROGRESS")
+                states[name] = "IN_PROGRESS"
         return states
 
     def run_task(self, cluster: str, task_definition: str, launch_type: str, container: str,

@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from mitosis.adapters.aws import aws_errors, error_code, lazy_client, translate
-from mitosis.models import DBInstance, ReplicationGraph, Tag
+from mitosis.models import AccountQuota, DBInstance, ReplicationGraph, Tag
 
 NOT_FOUND = "DBInstanceNotFound"
 IN_PROGRESS = datetime.max.replace(tzinfo=UTC)  # the creation time a snapshot being created sorts by
@@ -23,28 +23,32 @@ class Rds:
         return self._client()
 
     def replication_graph(self) -> ReplicationGraph:
-        """Every instance of the region with its tags (paginated: accounts can have hundreds)."""
+        """Every instance of the region with its tags (paginated: accounts can have hundreds), and the
+        account's quotas."""
         with aws_errors():
             described = [i for page in self.client.get_paginator("describe_db_instances").paginate()
                          for i in page["DBInstances"]]
-            instances = []
-            for raw in described:
-                tags = raw.get("TagList")
-                if tags is None:
+            quotas = self.client.describe_account_attributes().get("AccountQuotas", [])
+        instances = []
+        for raw in described:
+            instance = DBInstance.model_validate(raw)
+            if raw.get("TagList") is None:  # DescribeDBInstances includes tags; ask only if it did not
+                with aws_errors():
                     tags = self.client.list_tags_for_resource(ResourceName=raw["DBInstanceArn"])["TagList"]
-                instance = DBInstance.model_validate(raw)
                 instance.TagList = [Tag.model_validate(t) for t in tags]
-                instances.append(instance)
-            return ReplicationGraph(region=self.client.meta.region_name, instances=instances)
+            instances.append(instance)
+        return ReplicationGraph(region=self.client.meta.region_name, instances=instances,
+                                quotas=[AccountQuota.model_validate(q) for q in quotas])
 
-    def describe(self, identifier: str) -> dict[str, Any] | None:
-        """The instance's DescribeDBInstances entry, or None when no instance has that name."""
+    def describe(self, identifier: str) -> DBInstance | None:
+        """The instance as DescribeDBInstances shows it, or None when no instance has that name."""
         try:
-            return dict(self.client.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0])
+            found = self.client.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
         except ClientError as error:
             if error_code(error) == NOT_FOUND:
                 return None
             raise translate(error) from error
+        return DBInstance.model_validate(found[0]) if found else None
 
     def create_read_replica(self, params: dict[str, Any]) -> None:
         with aws_errors():
@@ -57,6 +61,10 @@ class Rds:
     def modify(self, params: dict[str, Any]) -> None:
         with aws_errors():
             self.client.modify_db_instance(**params)
+
+    def reboot(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.reboot_db_instance(**params)
 
     def delete(self, params: dict[str, Any]) -> None:
         with aws_errors():

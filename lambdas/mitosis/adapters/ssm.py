@@ -21,3 +21,17 @@ class Ssm:
         with aws_errors():
             pages = self._client().get_paginator("list_command_invocations").paginate(CommandId=command_id)
             return {i["InstanceId"]: i["Status"] for page in pages for i in page["CommandInvocations"]}
+
+    def managed_nodes(self, targets: list[dict[str, Any]]) -> list[str]:
+        """The managed nodes every target matches (`InstanceIds` or `tag:<key>`), as SendCommand would pick them."""
+        filters = [{"Key": t["Key"], "Values": t["Values"]} for t in targets]
+        with aws_errors():
+            pages = self._client().get_paginator("describe_instance_information").paginate(Filters=filters)
+            return [i["InstanceId"] for page in pages for i in page["InstanceInformationList"]]
+
+    def command_finished(self, command_id: str) -> bool:
+        """Whether the command has ended (whatever its outcome): SSM resolves a command's targets after
+        SendCommand returns, so a command that ended without invocations reached no node."""
+        with aws_errors():
+            commands = self._client().list_commands(CommandId=command_id)["Commands"]
+        return bool(commands) and commands[0]["Status"] not in ("Pending", "InProgress", "Cancelling")

@@ -1,28 +1,13 @@
-"""Create replica: create one temp- replica of the new tree (its parent is the temp copy of its old parent)."""
-
-from typing import Any
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.typing import LambdaContext
+"""Create replica: one temp- replica of the new tree (its parent is the copy of its old parent)."""
 
 from mitosis.adapters.rds import Rds
+from mitosis.models import Call, Outcome
+from mitosis.runtime import lambda_handler
+from mitosis.steps.build import create_copy
 
-logger = Logger(service="mitosis")
 rds = Rds()
 
 
-def create_temp_copy(params: dict[str, Any]) -> dict[str, Any]:
-    """CreateDBInstanceReadReplica, skipped when a retried invocation already created the instance (the planner
-    refused any temp- instance that existed before this execution)."""
-    identifier = params["DBInstanceIdentifier"]
-    if rds.describe(identifier) is not None:
-        logger.info("Already created", extra={"instance": identifier})
-        return {"DBInstanceIdentifier": identifier, "action": "skipped"}
-    rds.create_read_replica(params)
-    logger.info("Creating", extra={"instance": identifier, "source": params["SourceDBInstanceIdentifier"]})
-    return {"DBInstanceIdentifier": identifier, "action": "created"}
-
-
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return create_temp_copy(event)
+@lambda_handler(Call)
+def handler(call: Call) -> Outcome:
+    return create_copy(rds, call)

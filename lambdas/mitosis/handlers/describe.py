@@ -1,21 +1,16 @@
-"""Describe: validate the execution input and gather the replication graph of the region."""
+"""Describe: validate the execution input against the declared refresh jobs (before anything is read), then
+gather the part of the region's replication graph the refresh needs."""
 
-from typing import Any
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.typing import LambdaContext
+import os
 
 from mitosis.adapters.rds import Rds
-from mitosis.models import Refresh, RefreshRequest, Run
+from mitosis.models import REFRESH_JOBS, DescribeEvent, Refresh
+from mitosis.runtime import lambda_handler
+from mitosis.steps.describe import describe
 
-logger = Logger(service="mitosis")
 rds = Rds()
 
 
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """`event` is {"input": the execution input, "run": the execution, from the context object}."""
-    request = RefreshRequest.parse(event.get("input"))  # bad input fails here, before anything is read
-    graph = rds.replication_graph()
-    logger.info("Described the region", extra={"instances": len(graph.instances), "target": request.target})
-    return Refresh(request=request, graph=graph, run=Run.model_validate(event["run"])).model_dump(mode="json")
+@lambda_handler(DescribeEvent)
+def handler(event: DescribeEvent) -> Refresh:
+    return describe(rds, event, REFRESH_JOBS.validate_json(os.environ.get("REFRESH_JOBS", "[]")))

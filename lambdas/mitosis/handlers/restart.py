@@ -1,18 +1,14 @@
-"""Restart: make the application reconnect to the new instances (ECS redeploy or SSM Run Command)."""
+"""Restart application: make the application reconnect to the new instances (ECS redeploy or SSM command)."""
 
-from typing import Any
+from mitosis.adapters.ecs import Ecs
+from mitosis.adapters.ssm import Ssm
+from mitosis.models import HookRun, RestartHook
+from mitosis.runtime import lambda_handler
+from mitosis.steps.hooks import HookAdapters, start
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from mitosis.handlers import hooks
-from mitosis.models import HOOK
-
-logger = Logger(service="mitosis")
+adapters = HookAdapters(ecs=Ecs(), ssm=Ssm())
 
 
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    run = hooks.start(HOOK.validate_python(event))
-    logger.info("Started the restart", extra={"run": run.model_dump()})
-    return run.model_dump()
+@lambda_handler(RestartHook)
+def handler(restart: RestartHook) -> HookRun:
+    return start(adapters, restart.hook)

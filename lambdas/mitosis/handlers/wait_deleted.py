@@ -1,21 +1,13 @@
-"""Wait until deleted: one check per invocation; Step Functions retries on NotReady."""
-
-from typing import Any
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.typing import LambdaContext
+"""Discard done? / Delete done?: one check that the instance is gone; Step Functions retries on NotReady."""
 
 from mitosis.adapters.rds import Rds
-from mitosis.errors import NotReady
+from mitosis.models import InstanceRef, Outcome
+from mitosis.runtime import lambda_handler
+from mitosis.steps.cleanup import await_deleted
 
-logger = Logger(service="mitosis")
 rds = Rds()
 
 
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    identifier = event["DBInstanceIdentifier"]
-    instance = rds.describe(identifier)
-    if instance is not None:
-        raise NotReady(f"{identifier} is {instance.get('DBInstanceStatus')}")
-    return {"DBInstanceIdentifier": identifier, "deleted": True}
+@lambda_handler(InstanceRef)
+def handler(ref: InstanceRef) -> Outcome:
+    return await_deleted(rds, ref)

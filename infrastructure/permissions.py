@@ -1,0 +1,312 @@
+"""Least privilege: one grant method per Lambda function, named after its handler module (see Fn in
+infrastructure/functions.py), returning every statement that function needs and nothing more.
+
+Names. A deployment may change only its targets' trees: `<target>` and `<target>-*` (replicas are named after
+their primary, with a hyphen, so `mitosis-demo-*` does not cover `mitosis-demo2`), under their own names and
+as `temp-` copies and `old-` retirees. Every role also carries an explicit Deny of every RDS action but reads
+on the sources (`<source>`, `<source>-*`); only Clone may also create its copy from them. An explicit Deny
+wins over any Allow, so a later widened Allow cannot reach production.
+
+Which (action, resource) pairs AWS checks for each call is in simulator/iam.py (from the Service
+Authorization Reference); the simulation enforces these policies on every call a function makes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+from mitosis.models import (
+    OLD_PREFIX,
+    TAG_TARGET,
+    TEMP_PREFIX,
+    EcsRestart,
+    EcsTask,
+    RefreshJob,
+    SsmCommand,
+    final_snapshot_prefix,
+)
+
+from infrastructure.settings import STATE_MACHINE_NAME
+
+Statements = list[iam.PolicyStatement]
+READS = ["rds:Describe*", "rds:List*"]
+# Besides reading it, what a function may do to production: only Clone, which creates its copy from it.
+ON_PRODUCTION = {"clone": ["rds:CreateDBInstanceReadReplica"]}
+# IAM's limits: a customer managed policy holds at most 6,144 characters (whitespace not counted); a role has
+# at most 10 managed policies unless the quota is raised.
+MANAGED_POLICY_CHARACTERS = 6144
+MANAGED_POLICIES_PER_ROLE = 10
+# The longest values the pseudo parameters in an ARN can take, to size policies before deployment.
+LONGEST = {"AWS::Partition": "aws-us-gov", "AWS::Region": "ap-southeast-5", "AWS::AccountId": "123456789012",
+           "AWS::URLSuffix": "amazonaws.com.cn"}
+
+
+class Permissions(Construct):
+    def __init__(self, scope: Construct, jobs: list[RefreshJob]) -> None:
+        super().__init__(scope, "Permissions")
+        self.jobs = jobs
+        self.stack = Stack.of(scope)
+
+    # --- attaching ------------------------------------------------------------------------------------------
+
+    def grant(self, function: lambda_.Function, method: Callable[[], Statements]) -> None:
+        """The function's statements and the production Deny, in as few managed policies as IAM's size limit
+        allows (a role's inline policies are limited to 10,240 characters in all: too few for 50 jobs)."""
+        allowed_on_production = READS + ON_PRODUCTION.get(method.__name__, [])
+        statements = [*method(), iam.PolicyStatement(effect=iam.Effect.DENY, not_actions=allowed_on_production,
+                                                     resources=self._production())]
+        role = function.role
+        assert role is not None
+        chunks: list[Statements] = [[]]
+        for statement in statements:
+            if chunks[-1] and self._size([*chunks[-1], statement]) > MANAGED_POLICY_CHARACTERS:
+                chunks.append([])
+            chunks[-1].append(statement)
+        if len(chunks) > MANAGED_POLICIES_PER_ROLE:
+            raise ValueError(f"{function.node.id}: its permissions need {len(chunks)} managed policies; a role may "
+                             f"have {MANAGED_POLICIES_PER_ROLE}. Declare fewer refresh jobs per deployment.")
+        for number, chunk in enumerate(chunks, start=1):
+            iam.ManagedPolicy(function, f"Permissions{number}", statements=chunk, roles=[role],
+                              description=f"stack-mitosis: what {function.node.id} may do ({number}/{len(chunks)})")
+
+    def _size(self, statements: Statements) -> int:
+        document = iam.PolicyDocument(statements=statements)
+        return len(json.dumps(_render(self.stack.resolve(document.to_json())), separators=(",", ":")))
+
+    # --- names ----------------------------------------------------------------------------------------------
+
+    def _arn(self, service: str, resource: str, name: str, sep: ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+             account: str | None = None, region: str | None = None) -> str:
+        return self.stack.format_arn(service=service, resource=resource, resource_name=name, arn_format=sep,
+                                     account=account, region=region)
+
+    def _db(self, *prefixes: str) -> list[str]:
+        """Every target tree's instances under the given prefixes ("" for their own names)."""
+        return [self._arn("rds", "db", f"{prefix}{job.target}{suffix}")
+                for job in self.jobs for prefix in prefixes for suffix in ("", "-*")]
+
+    def _production(self) -> list[str]:
+        return [self._arn("rds", "db", f"{job.source}{suffix}") for job in self._sources() for suffix in ("", "-*")]
+
+    def _sources(self) -> list[RefreshJob]:
+        return list({job.source: job for job in self.jobs}.values())
+
+    def _groups(self) -> list[str]:
+        """The parameter, option and subnet groups a created or modified instance is checked against."""
+        return [self._arn("rds", kind, "*") for kind in ("pg", "og", "subgrp")]
+
+    def _final_snapshots(self) -> list[str]:
+        return [self._arn("rds", "snapshot", f"{final_snapshot_prefix(job.target)}*") for job in self.jobs]
+
+    def _keys(self) -> str:
+        return self._arn("kms", "key", "*", ArnFormat.SLASH_RESOURCE_NAME)
+
+    def _via(self, service: str) -> dict[str, Any]:
+        return {"StringEquals": {"kms:ViaService": f"{service}.{self.stack.region}.amazonaws.com"}}
+
+    # --- building blocks ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _allow(actions: list[str], resources: list[str],
+               conditions: dict[str, Any] | None = None) -> iam.PolicyStatement:
+        return iam.PolicyStatement(actions=actions, resources=resources, conditions=conditions)
+
+    def _describe(self) -> Statements:
+        return [self._allow(["rds:DescribeDBInstances"], ["*"])]
+
+    def _create_copies(self) -> Statements:
+        """What creating an encrypted, monitored copy needs besides the create: RDS creates a grant on the
+        copy's customer managed key (only through RDS), and hands the monitoring role to enhanced monitoring."""
+        return [
+            self._allow(["kms:CreateGrant", "kms:DescribeKey"], [self._keys()], self._via("rds")),
+            self._allow(["iam:PassRole"], [self._arn("iam", "role", "*", ArnFormat.SLASH_RESOURCE_NAME, region="")],
+                        {"StringEquals": {"iam:PassedToService": "monitoring.rds.amazonaws.com"}}),
+        ]
+
+    def _hook_statements(self, hooks: list[Any], send: bool) -> Statements:
+        """Starting (`send`) or following the declared hooks: SSM documents on their declared targets only,
+        ECS services and tasks by name."""
+        statements: Statements = []
+        for hook in hooks:
+            if isinstance(hook, SsmCommand):
+                if send:
+                    statements += self._send_command(hook)
+                else:
+                    statements.append(self._allow(["ssm:ListCommandInvocations", "ssm:ListCommands"], ["*"]))
+            elif isinstance(hook, EcsRestart):
+                action = "ecs:UpdateService" if send else "ecs:DescribeServices"
+                statements.append(self._allow([action], [self._ecs("service", hook.cluster, s) for s in hook.services]))
+            elif isinstance(hook, EcsTask):
+                if send:
+                    statements.append(self._allow(["ecs:RunTask"], [self._task_definition(hook.task_definition)]))
+                    # RunTask hands the task definition's roles to ECS.
+                    statements.append(self._allow(["iam:PassRole"], ["*"],
+                                                  {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}))
+                else:
+                    statements.append(self._allow(["ecs:DescribeTasks"], [self._ecs("task", hook.cluster, "*")]))
+        return statements
+
+    def _send_command(self, hook: SsmCommand) -> Statements:
+        """ssm:SendCommand is checked on the document and on every instance it runs on: instances named by id,
+        or any instance carrying a declared tag (`ssm:resourceTag/<key>`), never any other."""
+        statements = [self._allow(["ssm:SendCommand"], [self._document(hook.document)])]
+        for target in hook.targets:
+            if target.Key == "InstanceIds":
+                statements.append(self._allow(["ssm:SendCommand"], [
+                    self._arn("ec2", "instance", i, ArnFormat.SLASH_RESOURCE_NAME) for i in target.Values]))
+            else:
+                key = target.Key.removeprefix("tag:")
+                statements.append(self._allow(["ssm:SendCommand"],
+                                              [self._arn("ec2", "instance", "*", ArnFormat.SLASH_RESOURCE_NAME)],
+                                              {"StringEquals": {f"ssm:resourceTag/{key}": target.Values}}))
+        return statements
+
+    def _document(self, name: str) -> str:
+        """An SSM document's ARN. AWS-owned documents (AWS-RunShellScript...: these prefixes are reserved to AWS)
+        have no account in their ARN; the account's own do."""
+        if name.startswith("arn:"):
+            return name
+        owned_by_aws = name.lower().startswith(("aws", "amazon", "amzn"))
+        return self._arn("ssm", "document", name, ArnFormat.SLASH_RESOURCE_NAME, account="" if owned_by_aws else None)
+
+    def _ecs(self, kind: str, cluster: str, name: str) -> str:
+        if name.startswith("arn:"):
+            return name
+        return self._arn("ecs", kind, f"{cluster.rsplit('/', 1)[-1]}/{name}", ArnFormat.SLASH_RESOURCE_NAME)
+
+    def _task_definition(self, name: str) -> str:
+        if name.startswith("arn:"):
+            return name
+        return self._arn("ecs", "task-definition", f"{name.split(':')[0]}:*", ArnFormat.SLASH_RESOURCE_NAME)
+
+    def _restarts(self) -> list[Any]:
+        return [job.restart for job in self.jobs if job.restart]
+
+    def _before_swaps(self) -> list[Any]:
+        return [job.before_swap for job in self.jobs if job.before_swap]
+
+    # --- one method per function ----------------------------------------------------------------------------
+
+    def describe(self) -> Statements:
+        return [self._allow(["rds:DescribeDBInstances", "rds:ListTagsForResource", "rds:DescribeAccountAttributes"],
+                            ["*"])]
+
+    def check_concurrency(self) -> Statements:
+        # ARNs from the machine's fixed name: a reference would make the machine and this policy depend on
+        # each other.
+        machine = self._arn("states", "stateMachine", STATE_MACHINE_NAME)
+        executions = self._arn("states", "execution", f"{STATE_MACHINE_NAME}:*")
+        return [self._allow(["states:ListExecutions"], [machine]),
+                self._allow(["states:DescribeExecution"], [executions])]
+
+    def plan(self) -> Statements:
+        return []  # pure: the graph comes in the event
+
+    def check_hooks(self) -> Statements:
+        hooks = self._restarts() + self._before_swaps()
+        statements = [self._allow(["ecs:DescribeServices"], [self._ecs("service", h.cluster, s) for s in h.services])
+                      for h in hooks if isinstance(h, EcsRestart)]
+        if any(isinstance(h, SsmCommand) for h in hooks):
+            statements.append(self._allow(["ssm:DescribeInstanceInformation"], ["*"]))
+        return statements
+
+    def discard(self) -> Statements:
+        # A copy a rollback moved back to temp- keeps the protection it took with the name: lifted just before
+        # its deletion.
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance", "rds:DeleteDBInstance"], self._db(TEMP_PREFIX))]
+
+    def wait_deleted(self) -> Statements:
+        return self._describe()
+
+    def clone(self) -> Statements:
+        creates = [self._arn("rds", "db", job.source) for job in self._sources()] + self._db(TEMP_PREFIX)
+        return [*self._describe(), self._allow(["rds:CreateDBInstanceReadReplica"], creates + self._groups()),
+                self._allow(["rds:AddTagsToResource"], self._db(TEMP_PREFIX)), *self._create_copies()]
+
+    def configure(self) -> Statements:
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX) + self._groups())]
+
+    def promote(self) -> Statements:
+        return [*self._describe(), self._allow(["rds:PromoteReadReplica"], self._db(TEMP_PREFIX))]
+
+    def reboot(self) -> Statements:
+        return [*self._describe(), self._allow(["rds:RebootDBInstance"], self._db(TEMP_PREFIX))]
+
+    def create_replica(self) -> Statements:
+        return [*self._describe(),
+                self._allow(["rds:CreateDBInstanceReadReplica"], self._db(TEMP_PREFIX) + self._groups()),
+                self._allow(["rds:AddTagsToResource"], self._db(TEMP_PREFIX)), *self._create_copies()]
+
+    def wait_ready(self) -> Statements:
+        return self._describe()
+
+    def set_password(self) -> Statements:
+        secrets = [job.master_password.secret_arn for job in self.jobs if job.master_password]
+        if not secrets:
+            return []
+        # A secret's ARN ends in six random characters: a declared ARN without them matches with `-??????`.
+        return [self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX)),
+                self._allow(["secretsmanager:GetSecretValue"], secrets + [f"{arn}-??????" for arn in secrets]),
+                self._allow(["kms:Decrypt"], [self._keys()], self._via("secretsmanager"))]
+
+    def before_swap(self) -> Statements:
+        hooks = self._before_swaps()
+        return [*self._describe(), *self._hook_statements(hooks, send=True)] if hooks else []
+
+    def wait_before_swap(self) -> Statements:
+        return self._hook_statements(self._before_swaps(), send=False)
+
+    def rename(self) -> Statements:
+        # Retiring tags the old instance first, so a later run recognises it under its old- name.
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db("", TEMP_PREFIX, OLD_PREFIX)),
+                self._allow(["rds:AddTagsToResource"], self._db(""))]
+
+    def restore(self) -> Statements:
+        # Restoring a name renames the copy away and old-<name> back; a copy stuck in a failed status cannot
+        # be renamed, so it is deleted, and only if it carries this workflow's tag for that target.
+        tagged = [self._allow(["rds:ModifyDBInstance", "rds:DeleteDBInstance"], [self._arn("rds", "db", name)
+                              for name in (job.target, f"{job.target}-*")],
+                              {"StringEquals": {f"aws:ResourceTag/{TAG_TARGET}": job.target}}) for job in self.jobs]
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db("", TEMP_PREFIX, OLD_PREFIX)),
+                *tagged]
+
+    def protect(self) -> Statements:
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(""))]
+
+    def restart(self) -> Statements:
+        return self._hook_statements(self._restarts(), send=True)
+
+    def wait_restart(self) -> Statements:
+        return self._hook_statements(self._restarts(), send=False)
+
+    def delete_old(self) -> Statements:
+        # Since August 2024 a final snapshot is authorized as a CreateDBSnapshot of the instance and the snapshot.
+        old = self._db(OLD_PREFIX)
+        return [*self._describe(), self._allow(["rds:DeleteDBInstance", "rds:ModifyDBInstance"], old),
+                self._allow(["rds:CreateDBSnapshot"], old + self._final_snapshots()),
+                self._allow(["rds:AddTagsToResource"], self._final_snapshots())]
+
+    def prune_snapshots(self) -> Statements:
+        return [self._allow(["rds:DescribeDBSnapshots"], ["*"]),
+                self._allow(["rds:DeleteDBSnapshot"], self._final_snapshots())]
+
+
+def _render(value: Any) -> Any:
+    """A resolved policy document with its pseudo parameters at their longest, to size it."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Fn::Join":
+            return arg[0].join(str(_render(part)) for part in arg[1])
+        if key == "Ref" and arg in LONGEST:
+            return LONGEST[arg]
+    if isinstance(value, dict):
+        return {k: _render(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render(v) for v in value]
+    return value

@@ -1,0 +1,214 @@
+"""The replication graph: the instances a refresh reads, as DescribeDBInstances describes them (plus tags).
+
+It travels in the execution state from Describe to the end, so it holds only what the refresh needs: the
+source's tree, the target's tree and what earlier runs of this refresh left, never every instance of the
+region (a state is limited to 256 KiB).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mitosis.models.names import TAG_TARGET, old_name, temp_name
+from mitosis.models.request import RefreshRequest
+
+
+class Tag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    Key: str
+    Value: str = ""
+
+
+class VpcSecurityGroup(BaseModel):
+    VpcSecurityGroupId: str
+    Status: str = "active"
+
+
+class ParameterGroupStatus(BaseModel):
+    DBParameterGroupName: str
+    ParameterApplyStatus: str = "in-sync"
+
+
+class OptionGroupStatus(BaseModel):
+    OptionGroupName: str
+    Status: str = "in-sync"
+
+
+class SubnetGroup(BaseModel):
+    DBSubnetGroupName: str
+    VpcId: str | None = None
+
+
+class InstanceEndpoint(BaseModel):
+    Address: str | None = None
+    Port: int | None = None
+
+
+class ManagedSecret(BaseModel):
+    """The Secrets Manager secret RDS manages for an instance's master password (ManageMasterUserPassword)."""
+
+    SecretArn: str | None = None
+    SecretStatus: str | None = None
+    KmsKeyId: str | None = None
+
+
+class DBInstance(BaseModel):
+    """The part of a DescribeDBInstances entry (plus its tags) that the workflow reads."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    DBInstanceIdentifier: str
+    DBInstanceArn: str = ""
+    DBInstanceStatus: str = "available"
+    Engine: str = ""
+    EngineVersion: str | None = None
+    DBClusterIdentifier: str | None = None
+    ReadReplicaSourceDBInstanceIdentifier: str | None = None
+    ReadReplicaDBInstanceIdentifiers: list[str] = Field(default_factory=list)
+    TagList: list[Tag] = Field(default_factory=list)
+    PendingModifiedValues: dict[str, Any] = Field(default_factory=dict)
+    Endpoint: InstanceEndpoint | None = None
+    # settings a copy takes from its counterpart
+    DBInstanceClass: str | None = None
+    AllocatedStorage: int | None = None
+    StorageType: str | None = None
+    Iops: int | None = None
+    StorageThroughput: int | None = None
+    MaxAllocatedStorage: int | None = None
+    StorageEncrypted: bool | None = None
+    KmsKeyId: str | None = None
+    DBSubnetGroup: SubnetGroup | None = None
+    MultiAZ: bool | None = None
+    Port: int | None = None
+    PubliclyAccessible: bool | None = None
+    AutoMinorVersionUpgrade: bool | None = None
+    CopyTagsToSnapshot: bool | None = None
+    MonitoringInterval: int | None = None
+    MonitoringRoleArn: str | None = None
+    PerformanceInsightsEnabled: bool | None = None
+    PerformanceInsightsKMSKeyId: str | None = None
+    PerformanceInsightsRetentionPeriod: int | None = None
+    IAMDatabaseAuthenticationEnabled: bool | None = None
+    EnabledCloudwatchLogsExports: list[str] = Field(default_factory=list)
+    PreferredMaintenanceWindow: str | None = None
+    PreferredBackupWindow: str | None = None
+    DeletionProtection: bool | None = None
+    BackupRetentionPeriod: int | None = None
+    VpcSecurityGroups: list[VpcSecurityGroup] = Field(default_factory=list)
+    DBParameterGroups: list[ParameterGroupStatus] = Field(default_factory=list)
+    OptionGroupMemberships: list[OptionGroupStatus] = Field(default_factory=list)
+    MasterUserSecret: ManagedSecret | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _port_from_endpoint(cls, data: Any) -> Any:
+        # DescribeDBInstances reports the port inside Endpoint (absent while creating) or as DbInstancePort.
+        if isinstance(data, dict) and data.get("Port") is None:
+            port = (data.get("Endpoint") or {}).get("Port") or data.get("DbInstancePort")
+            if port:
+                data = {**data, "Port": port}
+        return data
+
+    def tag(self, key: str) -> str | None:
+        return next((t.Value for t in self.TagList if t.Key == key), None)
+
+    @property
+    def parameter_group(self) -> ParameterGroupStatus | None:
+        return self.DBParameterGroups[0] if self.DBParameterGroups else None
+
+    @property
+    def option_group(self) -> str | None:
+        return self.OptionGroupMemberships[0].OptionGroupName if self.OptionGroupMemberships else None
+
+    @property
+    def vpc(self) -> str | None:
+        return self.DBSubnetGroup.VpcId if self.DBSubnetGroup else None
+
+
+class AccountQuota(BaseModel):
+    """One of DescribeAccountAttributes' AccountQuotas: how much of a resource the account uses, and may."""
+
+    AccountQuotaName: str
+    Used: int
+    Max: int
+
+
+class ReplicationGraph(BaseModel):
+    """The instances a refresh reads, and the account's quotas."""
+
+    region: str
+    instances: list[DBInstance]
+    quotas: list[AccountQuota] = Field(default_factory=list)
+
+    def get(self, identifier: str) -> DBInstance | None:
+        return next((i for i in self.instances if i.DBInstanceIdentifier == identifier), None)
+
+    def quota(self, name: str) -> AccountQuota | None:
+        return next((q for q in self.quotas if q.AccountQuotaName == name), None)
+
+    def children(self, identifier: str) -> list[str]:
+        """Replicas of `identifier`. A replica's own source link wins over its parent's replica list, which can
+        lag behind; siblings keep the parent's list order, then the order Describe gave."""
+        parent = self.get(identifier)
+        linked = [i.DBInstanceIdentifier for i in self.instances
+                  if i.ReadReplicaSourceDBInstanceIdentifier == identifier]
+        listed = [r for r in (parent.ReadReplicaDBInstanceIdentifiers if parent else []) if r in linked]
+        return listed + [r for r in linked if r not in listed]
+
+    def tree(self, root: str) -> list[str]:
+        """`root` and every replica below it, breadth first."""
+        order, queue = [], [root]
+        while queue:
+            node = queue.pop(0)
+            if node in order:  # a cycle in stale links must not loop forever
+                continue
+            order.append(node)
+            queue.extend(self.children(node))
+        return order
+
+    def ancestors(self, identifier: str) -> list[str]:
+        chain: list[str] = []
+        node = self.get(identifier)
+        while node and node.ReadReplicaSourceDBInstanceIdentifier and node.DBInstanceIdentifier not in chain:
+            chain.append(node.ReadReplicaSourceDBInstanceIdentifier)
+            node = self.get(node.ReadReplicaSourceDBInstanceIdentifier)
+        return chain
+
+    def depth(self, root: str) -> int:
+        """How many levels of replicas hang below `root` (0: none)."""
+        levels, frontier = 0, self.children(root)
+        while frontier:
+            levels += 1
+            frontier = [child for name in frontier for child in self.children(name)]
+        return levels
+
+    def relevant_to(self, source: str, target: str) -> ReplicationGraph:
+        """The part of the graph a refresh of `target` from `source` reads: the source's tree and what it
+        replicates from, the target's tree (also as earlier runs left it: temp- and old- names, and whatever
+        carries this target's tag)."""
+        keep = set(self.tree(source) + self.ancestors(source) + self.ancestors(target))
+        for name in self.tree(target):
+            keep.update({name, temp_name(name), old_name(name)})
+        ours = [i.DBInstanceIdentifier for i in self.instances if i.tag(TAG_TARGET) == target]
+        for name in ours:
+            keep.update(self.tree(name) + self.ancestors(name))
+        return self.model_copy(update={"instances": [i for i in self.instances if i.DBInstanceIdentifier in keep]})
+
+
+class Run(BaseModel):
+    """The execution a state runs in, from the Step Functions context object."""
+
+    name: str
+    started: str = ""
+    state_machine: str = ""
+
+
+class Refresh(BaseModel):
+    """What Describe hands on: the validated request (with its job's declarations), the graph, the run."""
+
+    request: RefreshRequest
+    graph: ReplicationGraph
+    run: Run

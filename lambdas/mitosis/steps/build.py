@@ -1,0 +1,83 @@
+"""Building the copies: create, configure, reboot, promote, set the master password, and the checks that wait
+for each result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mitosis.adapters.rds import Rds
+from mitosis.adapters.secrets import Secrets
+from mitosis.errors import InstanceFailed, NotReady
+from mitosis.models import Call, DBInstance, Expectation, Outcome, Params, PasswordChange
+from mitosis.status import Readiness, is_busy, progress
+
+
+def create_copy(rds: Rds, call: Call) -> Outcome:
+    """CreateDBInstanceReadReplica, skipped when a retried invocation already created the instance (the planner
+    refused any temp- instance that existed before this execution and was not this refresh's)."""
+    identifier = call.expect.DBInstanceIdentifier
+    if rds.describe(identifier) is not None:
+        return Outcome(DBInstanceIdentifier=identifier, action="skipped")
+    rds.create_read_replica(call.request)
+    return Outcome(DBInstanceIdentifier=identifier, action="created")
+
+
+def configure_copy(rds: Rds, call: Call) -> Outcome:
+    """ModifyDBInstance on a copy: what RDS does not take at creation (a parameter group) and its backups."""
+    return _modify_unless_done(rds, call, rds.modify, "modified")
+
+
+def reboot_copy(rds: Rds, call: Call) -> Outcome:
+    """RebootDBInstance: a new parameter group takes effect at the next reboot."""
+    return _modify_unless_done(rds, call, rds.reboot, "rebooted")
+
+
+def promote_copy(rds: Rds, call: Call) -> Outcome:
+    """PromoteReadReplica: detach the copy from production, turning its backups on in the same call."""
+    identifier = call.expect.DBInstanceIdentifier
+    instance = rds.describe(identifier)
+    if instance is not None and instance.ReadReplicaSourceDBInstanceIdentifier is None:
+        return Outcome(DBInstanceIdentifier=identifier, action="skipped")
+    rds.promote(call.request)
+    return Outcome(DBInstanceIdentifier=identifier, action="promoted")
+
+
+def set_password(rds: Rds, secrets: Secrets, change: PasswordChange) -> Outcome:
+    """The copy's master password from the secret. The value goes to RDS only: never logged, never returned."""
+    rds.modify({"DBInstanceIdentifier": change.DBInstanceIdentifier,
+                "MasterUserPassword": secrets.password(change.secret_arn), "ApplyImmediately": True})
+    return Outcome(DBInstanceIdentifier=change.DBInstanceIdentifier, action="password set")
+
+
+def await_result(rds: Rds, expect: Expectation) -> Outcome:
+    """One check: returns once the expected result is in effect, NotReady while it is not (Step Functions
+    retries), InstanceFailed for a status the instance does not leave by itself."""
+    instance = rds.describe(expect.DBInstanceIdentifier)
+    state = progress(instance, expect)
+    if state is Readiness.STUCK:
+        assert instance is not None
+        raise InstanceFailed(f"{expect.DBInstanceIdentifier} is {instance.DBInstanceStatus}: it will not become "
+                             "available by itself.")
+    if state is Readiness.WAIT:
+        raise NotReady(f"{expect.DBInstanceIdentifier}: {_waiting_for(instance)}")
+    return Outcome(DBInstanceIdentifier=expect.DBInstanceIdentifier, action="ready")
+
+
+def _waiting_for(instance: DBInstance | None) -> str:
+    if instance is None:
+        return "does not exist yet"
+    pending = f", pending {sorted(instance.PendingModifiedValues)}" if instance.PendingModifiedValues else ""
+    return f"{instance.DBInstanceStatus}{pending}"
+
+
+def _modify_unless_done(rds: Rds, call: Call, request: Callable[[Params], None], action: str) -> Outcome:
+    """Make the call unless its result is already in effect. While the instance is busy (an earlier
+    invocation's call under way, or anything else: RDS would refuse the call) the step waits: NotReady."""
+    identifier = call.expect.DBInstanceIdentifier
+    instance = rds.describe(identifier)
+    if instance is not None and progress(instance, call.expect) is Readiness.READY:
+        return Outcome(DBInstanceIdentifier=identifier, action="skipped")
+    if instance is not None and is_busy(instance):
+        raise NotReady(f"{identifier}: {_waiting_for(instance)}")
+    request(call.request)
+    return Outcome(DBInstanceIdentifier=identifier, action=action)

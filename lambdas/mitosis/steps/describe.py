@@ -1,0 +1,40 @@
+"""Describe and Check no other refresh: what a refresh starts from, before anything is changed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from mitosis.adapters.rds import Rds
+from mitosis.adapters.sfn import StepFunctions
+from mitosis.errors import RefreshAlreadyRunning
+from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest
+
+
+def describe(rds: Rds, event: DescribeEvent, jobs: list[RefreshJob]) -> Refresh:
+    """Validate the input against the declared jobs (InvalidInput before anything is read), then gather the
+    part of the region's replication graph the refresh needs."""
+    request = RefreshRequest.parse(event.input).as_declared(jobs)
+    graph = rds.replication_graph().relevant_to(request.source, request.target)
+    return Refresh(request=request, graph=graph, run=event.run)
+
+
+def check_no_other_refresh(sfn: StepFunctions, refresh: Refresh) -> dict[str, Any]:
+    """One refresh per target: of two executions for one target started together, the earlier one (then the
+    smaller name) goes on, the other stops here."""
+    run, target = refresh.run, refresh.request.target
+    rivals = [e for e in sfn.running_executions(run.state_machine)
+              if e["name"] != run.name and isinstance(e["input"], dict) and
+              str(e["input"].get("target", "")).lower() == target]
+    mine = (_started(run.started), run.name)
+    earlier = sorted((_started(e["startDate"]), e["name"]) for e in rivals)
+    if earlier and earlier[0] < mine:
+        raise RefreshAlreadyRunning(f"Execution '{earlier[0][1]}' is already refreshing '{target}': this one stops "
+                                    "before changing anything. Wait for it to end, or stop it first.")
+    return {"target": target, "running": False}
+
+
+def _started(value: Any) -> datetime:
+    """A comparable start time: the context object gives ISO 8601 text, DescribeExecution a datetime."""
+    started = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return started if started.tzinfo else started.replace(tzinfo=UTC)
