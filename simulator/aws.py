@@ -39,8 +39,10 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from moto.rds.models import DBInstance
 
+from simulator.deployment import ACCOUNT_ID
 from simulator.ecs import EcsSimulator
 from simulator.faults import AwsError, FaultSet
+from simulator.iam import Statement, UnmappedCall, decide
 from simulator.latency import INSTANT, Latency, load_latency, to_datetime
 from simulator.rds import Forward, RdsSimulator
 from simulator.ssm import SsmSimulator
@@ -94,6 +96,7 @@ class SimulatedAWS:
         clock: Clock,
         latency: Mapping[str, Any] | None = None,
         faults: list[Any] | None = None,
+        policies: Mapping[str, list[Statement]] | None = None,
     ) -> None:
         validate_world(world)  # WorldError before anything starts
         self.world = world
@@ -102,6 +105,10 @@ class SimulatedAWS:
         self.latency: Latency = load_latency(latency)
         self.attempt = 1
         self.calls: list[dict[str, Any]] = []
+        # Each Lambda function's IAM statements, by function name: with them, every call a function makes is
+        # allowed or refused (AccessDenied) as IAM would; `denied` lists the refused ones.
+        self.policies = policies
+        self.denied: list[dict[str, Any]] = []
         self._faults = FaultSet(faults, lambda: self.attempt)
         self._recording: list[str | None] = []  # the functions whose calls are being recorded, innermost last
         self._loading = False
@@ -195,6 +202,73 @@ class SimulatedAWS:
         with self._lock:
             return self.rds.status_history(until)
 
+    # IAM
+
+    def _authorization_facts(self, service: str, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """What IAM evaluates beyond the request's own parameters, as the account holds it before the call:
+        what a new replica takes from its source (groups, key), a secret's full ARN and key, the instances a
+        command targets with their tags."""
+        facts: dict[str, Any] = {}
+        if (service, operation) == ("rds", "CreateDBInstanceReadReplica"):
+            source = self._describe_instance(str(params.get("SourceDBInstanceIdentifier", "")))
+            if source:
+                facts["implied"] = {
+                    "DBParameterGroupName": next((g["DBParameterGroupName"] for g in source.get("DBParameterGroups", [])), None),
+                    "OptionGroupName": next((g["OptionGroupName"] for g in source.get("OptionGroupMemberships", [])), None),
+                    "DBSubnetGroupName": (source.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+                    "KmsKeyId": source.get("KmsKeyId") if source.get("StorageEncrypted") else None,
+                }
+        elif (service, operation) == ("secretsmanager", "GetSecretValue"):
+            try:
+                secret = self._forward("secretsmanager")("DescribeSecret", {"SecretId": params["SecretId"]})
+            except Exception:  # noqa: BLE001 - a missing secret is the call's own error to raise
+                secret = {}
+            facts["implied"] = {"ARN": secret.get("ARN"), "KmsKeyId": secret.get("KmsKeyId")}
+        elif (service, operation) == ("ssm", "SendCommand"):
+            facts["targets"] = self._targeted_instances(params)
+        return facts
+
+    def _describe_instance(self, identifier: str) -> dict[str, Any] | None:
+        try:
+            return dict(self._forward("rds")("DescribeDBInstances", {"DBInstanceIdentifier": identifier})
+                        ["DBInstances"][0])
+        except Exception:  # noqa: BLE001 - a missing source is the call's own error to raise
+            return None
+
+    def _targeted_instances(self, params: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+        """The running EC2 instances a SendCommand's targets match, with their tags."""
+        filters = [{"Name": "instance-state-name", "Values": ["running"]}]
+        ids: list[str] = list(params.get("InstanceIds", []))
+        for target in params.get("Targets", []):
+            if target["Key"] == "InstanceIds":
+                ids += target["Values"]
+            elif target["Key"].startswith("tag:"):
+                filters.append({"Name": target["Key"], "Values": target["Values"]})
+        request: dict[str, Any] = {"Filters": filters, **({"InstanceIds": ids} if ids else {})}
+        reservations = self._forward("ec2")("DescribeInstances", request)["Reservations"]
+        return {i["InstanceId"]: {t["Key"]: t["Value"] for t in i.get("Tags", [])}
+                for r in reservations for i in r["Instances"]}
+
+    def _authorize(self, call: dict[str, Any]) -> None:
+        """Refuse the call as IAM would when the calling function's role does not allow every pair it needs."""
+        function = call["function"]
+        statements = (self.policies or {}).get(function)
+        try:
+            if statements is None:
+                raise UnmappedCall(f"no policy is known for function {function}")
+            refused = [(action, resource) for action, resource, decision in decide(statements, call, self.region)
+                       if decision != "allow"]
+        except UnmappedCall as error:
+            refused = [("unmapped", str(error))]
+        if refused:
+            self.denied.append({"t": call["t"], "attempt": call["attempt"], "function": function,
+                                "service": call["service"], "operation": call["operation"], "refused": refused})
+            action, resource = refused[0]
+            code = "AccessDenied" if call["service"] == "rds" else "AccessDeniedException"
+            raise AwsError(code, f"User: arn:aws:sts::{ACCOUNT_ID}:assumed-role/{function}/{function} is not "
+                                 f"authorized to perform: {action} on resource: {resource} because no "
+                                 "identity-based policy allows it")
+
     # Interception
 
     def _status_faults(self, kind: str) -> Callable[[Mapping[str, Any]], str | None]:
@@ -230,10 +304,14 @@ class SimulatedAWS:
                 "function": self._recording[-1] if record else None,
                 "resource_tags": self.rds.resource_tags(params) if record and simulator is self.rds else {},
             }
+            if record:
+                call.update(self._authorization_facts(service, operation, params))
             try:
                 shape = client.meta.service_model.operation_model(operation).input_shape
                 if client.meta.config.parameter_validation and shape is not None:
                     validate_parameters(params, shape)  # as botocore would, before any fault or simulated answer
+                if record and self.policies is not None:
+                    self._authorize(call)
                 fault = self._faults.fire(f"{service}:{operation}", params) if record else None
                 if fault:
                     raise AwsError(fault, f"Simulated fault: {operation} failed with {fault}.")

@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     simulate.add_argument("--latency", help="LATENCY.json: virtual seconds per operation (README has defaults)")
     simulate.add_argument("--faults", help="FAULTS.json: errors and failed statuses to inject")
     simulate.add_argument("--attempts", type=int, default=1, help="executions to start while they fail (default 1)")
+    simulate.add_argument("--runs", type=int, default=1,
+                          help="refreshes one after another, each when the previous has ended (default 1)")
     simulate.add_argument("--report", help="where to write the JSON report")
     simulate.add_argument("--context", help="JSON file of CDK context to deploy with instead of the default")
     simulate.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -59,8 +61,8 @@ def read_json(path: str, what: str) -> Any:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    if args.attempts < 1:
-        raise UsageError("--attempts must be at least 1")
+    if args.attempts < 1 or args.runs < 1:
+        raise UsageError("--attempts and --runs must be at least 1")
     world = read_json(args.world, "world")
     if not isinstance(world, dict) or not isinstance(world.get("rds", {}).get("instances"), list):
         raise UsageError(f"world {args.world} has no rds.instances list")
@@ -68,7 +70,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     simulation = Simulation(
         world=world, execution_input=read_json(args.input, "input"),
         latency=read_json(args.latency, "latency model") if args.latency else None, faults=faults,
-        attempts=args.attempts, context=read_json(args.context, "context") if args.context else None,
+        attempts=args.attempts, runs=args.runs, context=read_json(args.context, "context") if args.context else None,
     )
     if not args.quiet:
         simulation.on_state = Progress(sys.stderr).state

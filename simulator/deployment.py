@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from mitosis.models import RefreshJob
 from pydantic import ValidationError
 
-from infrastructure.settings import STACK_NAME, RefreshJob
+from infrastructure.settings import STACK_NAME, STATE_MACHINE_NAME
 
 ACCOUNT_ID = "123456789012"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,12 +34,12 @@ TEMPLATE_SOURCES = [PROJECT_ROOT / "app.py", PROJECT_ROOT / "cdk.json", *sorted(
 class Deployment:
     state_machine_arn: str
     functions: dict[str, str]  # logical id -> function name
+    template: dict[str, Any]
 
 
 def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, Any]:
     """The deployment a user would configure for this refresh: a job for the input's source and target, with
-    the input's hooks and secret (IAM grants only the declared restarts' services and documents, hooks and
-    secrets).
+    the input's hooks and secret as its declarations (IAM grants only what a job declares).
 
     When the input cannot name a job (it is invalid, which the workflow itself must refuse), the base
     context's jobs stay as they are; an invalid hook (refused as well) is left out of the job."""
@@ -50,10 +51,10 @@ def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, A
             job = RefreshJob.model_validate(fields)
         except ValidationError:
             return context
-        for hook in RefreshJob.HOOK_FIELDS:
-            if hook in execution_input:
+        for declared in RefreshJob.DECLARED:
+            if declared in execution_input:
                 with contextlib.suppress(ValidationError):
-                    job = RefreshJob.model_validate({**job.model_dump(), hook: execution_input[hook]})
+                    job = RefreshJob.model_validate({**job.model_dump(), declared: execution_input[declared]})
         context["refresh_jobs"] = [job.model_dump(mode="json")]
     return context
 
@@ -119,9 +120,9 @@ def deploy(template: dict[str, Any], region: str) -> Deployment:
     machine = next(r for r in resources.values() if r["Type"] == "AWS::StepFunctions::StateMachine")
     definition = resolve(machine["Properties"]["DefinitionString"], region, function_arns)
     sfn = boto3.client("stepfunctions", region_name=region)
-    arn = sfn.create_state_machine(name="stack-mitosis-refresh", definition=definition,
+    arn = sfn.create_state_machine(name=STATE_MACHINE_NAME, definition=definition,
                                    roleArn=role_arn)["stateMachineArn"]
-    return Deployment(state_machine_arn=arn, functions=functions)
+    return Deployment(state_machine_arn=arn, functions=functions, template=template)
 
 
 def _placeholder_zip() -> bytes:

