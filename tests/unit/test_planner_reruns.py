@@ -55,7 +55,7 @@ PRODUCTION = db("production")
 def test_a_first_run_starts_a_generation_named_after_it_and_tags_its_copies() -> None:
     result = plan(PRODUCTION, db("staging"), db("staging-replica", "staging"), run=RUN_1)
     assert result.generation == "run-1"
-    tags = {t["Key"]: t["Value"] for t in result.clone["Tags"]}
+    tags = {t["Key"]: t["Value"] for t in result.root.create.request["Tags"]}
     assert tags == {TAG_TARGET: "staging", TAG_NAME: "staging", TAG_SOURCE: "production", TAG_GENERATION: "run-1"}
     retire = result.swaps[0].renames[0]
     assert {t.Key: t.Value for t in retire.tags} == {TAG_TARGET: "staging", TAG_NAME: "staging",
@@ -68,7 +68,7 @@ def test_a_retired_instance_keeps_its_protection_for_the_copy_through_a_rerun() 
     old.TagList.append(Tag(Key=TAG_PROTECTED, Value="true"))
     result = plan(PRODUCTION, old, copy("temp-staging", "staging"))
     # Then the copy still gets the protection once it holds the name
-    assert [p["DBInstanceIdentifier"] for p in result.protect] == ["staging"]
+    assert [p.DBInstanceIdentifier for p in result.protect] == ["staging"]
 
 
 def test_a_build_in_progress_is_continued_by_the_same_generation() -> None:
@@ -77,7 +77,7 @@ def test_a_build_in_progress_is_continued_by_the_same_generation() -> None:
                   copy("temp-staging", "staging", source="production", status="creating"))
     # Then run 2 continues run 1's refresh: nothing discarded, the whole rest planned
     assert result.generation == "run-1" and result.discards == []
-    assert result.clone is not None and [b.name for b in result.levels[0].replicas] == ["staging-replica"]
+    assert result.root is not None and [b.name for b in result.levels[0].replicas] == ["staging-replica"]
     assert renames(result) == [("staging", "old-staging"), ("temp-staging", "staging"),
                                ("staging-replica", "old-staging-replica"),
                                ("temp-staging-replica", "staging-replica")]
@@ -87,9 +87,9 @@ def test_a_copy_stuck_in_a_failed_status_is_discarded_with_its_replicas() -> Non
     result = plan(PRODUCTION, db("staging"), db("staging-replica", "staging"),
                   copy("temp-staging", "staging", status="incompatible-parameters"),
                   copy("temp-staging-replica", "staging-replica", source="temp-staging"))
-    assert [d["DBInstanceIdentifier"] for d in result.discards] == ["temp-staging", "temp-staging-replica"]
-    assert all(d["SkipFinalSnapshot"] for d in result.discards)
-    assert result.clone is not None
+    assert [d.DBInstanceIdentifier for d in result.discards] == ["temp-staging", "temp-staging-replica"]
+    assert all(d.SkipFinalSnapshot for d in result.discards)
+    assert result.root is not None
 
 
 def test_copies_of_another_source_start_over_in_a_new_generation() -> None:
@@ -97,14 +97,14 @@ def test_copies_of_another_source_start_over_in_a_new_generation() -> None:
                   db("temp-staging", **{TAG_TARGET: "staging", TAG_NAME: "staging", TAG_SOURCE: "other-prod",
                                         TAG_GENERATION: "run-1"}))
     assert result.generation == "run-2"
-    assert [d["DBInstanceIdentifier"] for d in result.discards] == ["temp-staging"]
+    assert [d.DBInstanceIdentifier for d in result.discards] == ["temp-staging"]
 
 
 def test_a_replica_copy_that_lost_its_parent_is_rebuilt() -> None:
     # Given temp-staging-replica became standalone (its parent copy was deleted)
     result = plan(PRODUCTION, db("staging"), db("staging-replica", "staging"),
                   copy("temp-staging", "staging"), copy("temp-staging-replica", "staging-replica"))
-    assert [d["DBInstanceIdentifier"] for d in result.discards] == ["temp-staging-replica"]
+    assert [d.DBInstanceIdentifier for d in result.discards] == ["temp-staging-replica"]
 
 
 def test_a_half_done_swap_finishes_without_rebuilding_or_renaming_the_copy_again() -> None:
@@ -112,9 +112,9 @@ def test_a_half_done_swap_finishes_without_rebuilding_or_renaming_the_copy_again
     result = plan(PRODUCTION, retired("old-staging", "staging"),
                   retired("old-staging-replica", "staging-replica", source="old-staging"),
                   copy("temp-staging", "staging"), copy("staging-replica", "staging-replica", source="temp-staging"))
-    assert result.clone is None and result.levels == [] and result.discards == []
+    assert result.root is None and result.levels == [] and result.discards == []
     assert renames(result) == [("temp-staging", "staging")]
-    assert [d["DBInstanceIdentifier"] for d in result.deletes] == ["old-staging-replica", "old-staging"]
+    assert [d.DBInstanceIdentifier for d in result.deletes] == ["old-staging-replica", "old-staging"]
 
 
 def test_a_swap_half_way_through_one_name_only_installs_its_copy() -> None:
@@ -129,14 +129,14 @@ def test_after_the_swap_only_the_deletes_are_left() -> None:
     # Given every name holds its copy and old-staging is already gone
     result = plan(PRODUCTION, copy("staging", "staging"), copy("staging-replica", "staging-replica", source="staging"),
                   retired("old-staging-replica", "staging-replica", source=None))
-    assert renames(result) == [] and result.clone is None
-    assert [d["DBInstanceIdentifier"] for d in result.deletes] == ["old-staging-replica"]
+    assert renames(result) == [] and result.root is None
+    assert [d.DBInstanceIdentifier for d in result.deletes] == ["old-staging-replica"]
 
 
 def test_last_weeks_copies_are_the_old_data_of_this_weeks_refresh() -> None:
     result = plan(PRODUCTION, copy("staging", "staging", generation="last-week"),
                   copy("staging-replica", "staging-replica", generation="last-week", source="staging"))
-    assert result.generation == "run-2" and result.clone is not None
+    assert result.generation == "run-2" and result.root is not None
     assert ("staging", "old-staging") in renames(result)
 
 
@@ -148,7 +148,8 @@ def test_an_instance_the_workflow_did_not_create_is_never_touched(leftover: str)
 
 def test_the_old_primary_gets_a_final_snapshot_named_after_the_generation() -> None:
     result = plan(PRODUCTION, db("staging"), db("staging-replica", "staging"), run=RUN_1, keep_final_snapshots=3)
-    assert result.deletes == [{"DBInstanceIdentifier": "old-staging-replica", "SkipFinalSnapshot": True},
+    assert [d.request() for d in result.deletes] == [
+        {"DBInstanceIdentifier": "old-staging-replica", "SkipFinalSnapshot": True},
                               {"DBInstanceIdentifier": "old-staging",
                                "FinalDBSnapshotIdentifier": "staging-final-run-1"}]
     assert (result.snapshots.prefix, result.snapshots.keep) == ("staging-final-", 3)

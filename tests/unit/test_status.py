@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from typing import Any
+
+from mitosis.models import DBInstance, Expectation
 from mitosis.status import (
     Readiness,
     Restore,
-    has_retention,
+    hook_readiness,
+    is_busy,
     is_copy_of,
-    is_promoted,
+    progress,
     readiness,
     rename_done,
-    restart_readiness,
     restore_step,
 )
 
@@ -47,12 +50,12 @@ def test_only_the_exact_available_status_is_ready(status):
     assert readiness(status) is not Readiness.READY
 
 
-# --- readiness of a restart ----------------------------------------------------------------------------------
+# --- readiness of a hook (restart or before-swap) ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("statuses", [["COMPLETED"], ["COMPLETED", "COMPLETED"], ["Success"], ["Success"] * 3])
 def test_a_restart_is_ready_when_every_part_succeeded(statuses):
-    assert restart_readiness(statuses) is Readiness.READY
+    assert hook_readiness(statuses) is Readiness.READY
 
 
 @pytest.mark.parametrize("statuses", [
@@ -64,7 +67,7 @@ def test_a_restart_is_ready_when_every_part_succeeded(statuses):
     pytest.param(["Delayed"], id="ssm-delayed"),
 ])
 def test_a_restart_is_awaited_while_a_part_runs_or_none_has_started(statuses):
-    assert restart_readiness(statuses) is Readiness.WAIT
+    assert hook_readiness(statuses) is Readiness.WAIT
 
 
 @pytest.mark.parametrize("failure", ["FAILED", "Failed", "TimedOut", "Cancelled", "Undeliverable", "Terminated",
@@ -72,13 +75,18 @@ def test_a_restart_is_awaited_while_a_part_runs_or_none_has_started(statuses):
 @pytest.mark.parametrize("others", [[], ["COMPLETED"], ["Success"], ["IN_PROGRESS"], ["InProgress"]])
 def test_a_restart_is_stuck_as_soon_as_one_part_failed(failure, others):
     # Even while other parts still run: the outcome is known, waiting longer changes nothing
-    assert restart_readiness([*others, failure]) is Readiness.STUCK
-    assert restart_readiness([failure, *others]) is Readiness.STUCK
+    assert hook_readiness([*others, failure]) is Readiness.STUCK
+    assert hook_readiness([failure, *others]) is Readiness.STUCK
 
 
 # --- steps already done --------------------------------------------------------------------------------------
 
-INSTANCE = {"DBInstanceIdentifier": "x", "DBInstanceStatus": "available"}
+
+def instance(status: str | None = "available", **fields: Any) -> DBInstance:
+    return DBInstance(DBInstanceIdentifier="x", DBInstanceStatus=status or "", **fields)
+
+
+INSTANCE = instance()
 
 
 @pytest.mark.parametrize(("old", "new", "done"), [
@@ -91,37 +99,74 @@ def test_a_rename_is_done_only_when_the_old_name_is_gone_and_the_new_exists(old,
     assert rename_done(old, new) is done
 
 
-@pytest.mark.parametrize(("instance", "promoted"), [
-    pytest.param({**INSTANCE, "ReadReplicaSourceDBInstanceIdentifier": "production"}, False, id="replica"),
-    pytest.param(INSTANCE, True, id="standalone"),
-    pytest.param({**INSTANCE, "ReadReplicaSourceDBInstanceIdentifier": None}, True, id="null-source"),
-    pytest.param({**INSTANCE, "ReadReplicaSourceDBInstanceIdentifier": ""}, True, id="empty-source"),
-    pytest.param({**INSTANCE, "ReadReplicaDBInstanceIdentifiers": ["temp-replica"]}, True, id="has-replicas"),
+@pytest.mark.parametrize(("fields", "busy"), [
+    pytest.param({}, False, id="available"),
+    pytest.param({"status": "backing-up"}, True, id="backing-up"),
+    pytest.param({"PendingModifiedValues": {"DBInstanceIdentifier": "old-x"}}, True, id="rename-pending"),
+    pytest.param({"PendingModifiedValues": {"DBInstanceClass": "db.t3.large"}}, False, id="other-change-pending"),
 ])
-def test_an_instance_is_promoted_when_it_replicates_from_nothing(instance, promoted):
-    assert is_promoted(instance) is promoted
+def test_an_instance_is_busy_while_not_available_or_while_a_rename_is_pending(fields, busy):
+    # RDS describes a renamed instance under its old name, available, until the rename starts
+    assert is_busy(instance(**fields)) is busy
 
 
-@pytest.mark.parametrize(("current", "wanted", "done"), [
-    pytest.param(1, 1, True, id="same"),
-    pytest.param(7, 7, True, id="same-7"),
-    pytest.param(0, 1, False, id="backups-off"),
-    pytest.param(None, 1, False, id="unreported"),
-    pytest.param(7, 1, False, id="other-retention"),
+# --- waiting for a result, never for the status alone ----------------------------------------------------------
+
+
+def expect(**fields: Any) -> Expectation:
+    return Expectation(DBInstanceIdentifier="x", **fields)
+
+
+def group(name: str = "demo", status: str = "in-sync") -> list[dict[str, str]]:
+    return [{"DBParameterGroupName": name, "ParameterApplyStatus": status}]
+
+
+@pytest.mark.parametrize(("found", "awaited", "state"), [
+    pytest.param(None, expect(), Readiness.WAIT, id="not-there-yet"),
+    pytest.param(instance(), expect(), Readiness.READY, id="available"),
+    pytest.param(instance("creating"), expect(), Readiness.WAIT, id="creating"),
+    pytest.param(instance("incompatible-parameters"), expect(), Readiness.STUCK, id="stuck"),
+    pytest.param(instance("storage-optimization"), expect(), Readiness.WAIT, id="storage-optimization"),
+    pytest.param(instance("storage-optimization"), expect(ready=["available", "storage-optimization"]),
+                 Readiness.READY, id="storage-optimization-counts"),
+    # a modification RDS accepted but has not started: the instance still says available
+    pytest.param(instance(PendingModifiedValues={"MasterUserPassword": "****"}), expect(settled=["MasterUserPassword"]),
+                 Readiness.WAIT, id="password-pending"),
+    pytest.param(instance(PendingModifiedValues={"DBInstanceClass": "x"}), expect(settled=["MasterUserPassword"]),
+                 Readiness.READY, id="another-change-pending"),
+    pytest.param(instance(BackupRetentionPeriod=0), expect(values={"BackupRetentionPeriod": 3}), Readiness.WAIT,
+                 id="retention-not-applied"),
+    pytest.param(instance(BackupRetentionPeriod=3), expect(values={"BackupRetentionPeriod": 3}), Readiness.READY,
+                 id="retention-applied"),
+    pytest.param(instance(ReadReplicaSourceDBInstanceIdentifier="prod"), expect(promoted=True), Readiness.WAIT,
+                 id="still-a-replica"),
+    pytest.param(instance(), expect(promoted=True), Readiness.READY, id="promoted"),
+    pytest.param(instance(DBParameterGroups=group("prod")), expect(parameter_group="demo"), Readiness.WAIT,
+                 id="old-group"),
+    pytest.param(instance(DBParameterGroups=group(status="applying")), expect(parameter_group="demo"),
+                 Readiness.WAIT, id="group-applying"),
+    pytest.param(instance(DBParameterGroups=group(status="pending-reboot")), expect(parameter_group="demo"),
+                 Readiness.READY, id="group-set-needs-reboot"),
+    pytest.param(instance(DBParameterGroups=group(status="pending-reboot")),
+                 expect(parameter_group="demo", parameters_in_sync=True), Readiness.WAIT, id="not-rebooted-yet"),
+    pytest.param(instance(DBParameterGroups=group()), expect(parameter_group="demo", parameters_in_sync=True),
+                 Readiness.READY, id="in-sync"),
+    pytest.param(instance(DBParameterGroups=group(status="failed-to-apply")), expect(parameter_group="demo"),
+                 Readiness.STUCK, id="failed-to-apply"),
 ])
-def test_retention_is_set_only_when_it_is_exactly_the_planned_one(current, wanted, done):
-    instance = INSTANCE if current is None else {**INSTANCE, "BackupRetentionPeriod": current}
-    assert has_retention(instance, wanted) is done
+def test_a_check_is_ready_only_once_the_requested_result_is_in_effect(found, awaited, state):
+    assert progress(found, awaited) is state
 
 
 # --- rolling a name back after a swap that could not complete -------------------------------------------------
 
 
-def db(status: str | None = "available") -> dict[str, str | None]:
-    return {"DBInstanceIdentifier": "x", "DBInstanceStatus": status}
+def db(status: str | None = "available") -> DBInstance:
+    return instance(status)
 
 
 AVAILABLE, BUSY, STUCK = db(), db("renaming"), db("failed")
+RENAME_PENDING = instance(PendingModifiedValues={"DBInstanceIdentifier": "temp-x"})
 
 
 @pytest.mark.parametrize(("current", "old", "temp", "current_is_copy", "step"), [
@@ -146,6 +191,7 @@ AVAILABLE, BUSY, STUCK = db(), db("renaming"), db("failed")
     pytest.param(None, AVAILABLE, BUSY, False, Restore.WAIT, id="temp-busy"),
     pytest.param(STUCK, AVAILABLE, db("deleting"), True, Restore.WAIT, id="temp-deleting"),
     pytest.param(db(None), AVAILABLE, None, True, Restore.WAIT, id="status-unreported"),
+    pytest.param(RENAME_PENDING, AVAILABLE, None, True, Restore.WAIT, id="rename-accepted-not-started"),
     # no instance can hold the name, or holding it would take a guess: a person must look
     pytest.param(AVAILABLE, AVAILABLE, None, False, Restore.LOST, id="old-data-under-both-names"),
     pytest.param(STUCK, AVAILABLE, None, False, Restore.LOST, id="stuck-instance-not-ours"),
@@ -164,7 +210,6 @@ def test_the_next_restore_step(current, old, temp, current_is_copy, step):
     pytest.param([{"Key": "stack-mitosis:generation", "Value": "run-0"}], False, id="another-generation"),
     pytest.param([{"Key": "stack-mitosis:target", "Value": "staging"}], False, id="no-generation"),
     pytest.param([], False, id="no-tags"),
-    pytest.param(None, False, id="null-tags"),
 ])
 def test_a_copy_is_recognised_by_its_generation_tag(tags, copy):
-    assert is_copy_of({**INSTANCE, "TagList": tags}, "run-1") is copy
+    assert is_copy_of(instance(TagList=tags), "run-1") is copy
