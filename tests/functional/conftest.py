@@ -1,8 +1,16 @@
-"""Fixtures of the handler tests: a fresh moto account per test, a Lambda context, a small RDS world, and two ways
-to look behind a handler: record the RDS calls it makes, or script an adapter's AWS responses with a Stubber."""
+"""Fixtures of the handler tests: a fresh moto account per test, a Lambda context, a small RDS world, the envelope
+every task's event comes in, and ways to look behind a handler: record the RDS calls it makes, script an adapter's
+AWS responses with a Stubber (statuses moto cannot produce), answer one operation moto does not implement, and
+read the log lines it writes.
+
+Each handler module `mitosis/handlers/<module>.py` has its tests in `test_<module>.py`, calling `handler(envelope,
+context)` as Lambda does and reading the JSON it returns."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -10,17 +18,66 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
+from botocore.validate import validate_parameters
+from mitosis import runtime
 from mitosis.adapters.ecs import Ecs
 from mitosis.adapters.rds import Rds
+from mitosis.adapters.secrets import Secrets
 from mitosis.adapters.sfn import StepFunctions
 from mitosis.adapters.ssm import Ssm
 from moto import mock_aws
 
 REGION = "us-west-2"
-# A handler module's adapter attribute -> the boto3 service it talks to, and the adapter's class.
-ADAPTERS: dict[str, tuple[str, type]] = {"rds": ("rds", Rds), "ecs": ("ecs", Ecs), "ssm": ("ssm", Ssm),
-                                         "sfn": ("stepfunctions", StepFunctions)}
+ACCOUNT = "123456789012"
+EXECUTION = "run-1"  # the execution every envelope names (and the generation of the copies it makes)
+TARGET = "staging"
+
+# An adapter name given to `stub` -> the boto3 service it talks to, its class, and whether it is a field of the
+# handler module's `adapters` (HookAdapters) rather than a module attribute of its own.
+ADAPTERS: dict[str, tuple[str, type, bool]] = {
+    "rds": ("rds", Rds, False), "sfn": ("stepfunctions", StepFunctions, False),
+    "secrets": ("secretsmanager", Secrets, False), "ecs": ("ecs", Ecs, True), "ssm": ("ssm", Ssm, True),
+}
+
+Json = dict[str, Any]
+Live = Callable[[str], Any]  # live(name) -> the instance as moto describes it now, or None
+Calls = Callable[[ModuleType], list[str]]
+Requests = Callable[[ModuleType], list[tuple[str, Json]]]
+Stub = Callable[[ModuleType, str], Stubber]
+Answer = Callable[[ModuleType, str, str, Json], None]
+CreateInstance = Callable[..., None]
+Logs = Callable[[], list[Json]]
+
+
+def envelope(payload: Any, *, target: str | None = TARGET, execution: str = EXECUTION) -> Json:
+    """A task's event as the state machine sends it: the payload, and who the task works for (Describe runs
+    before the target is known: `target=None`)."""
+    task: Json = {"execution": execution}
+    if target is not None:
+        task["target"] = target
+    return {"event": payload, "context": task}
+
+
+def described(name: str, status: str = "available", **fields: Any) -> Json:
+    """A DescribeDBInstances response with one instance."""
+    return {"DBInstances": [{"DBInstanceIdentifier": name, "DBInstanceStatus": status, **fields}]}
+
+
+def not_found(stubber: Stubber, name: str) -> None:
+    """Script DescribeDBInstances of `name` answering that no instance has that name."""
+    stubber.add_client_error("describe_db_instances", service_error_code="DBInstanceNotFound",
+                             http_status_code=404, expected_params={"DBInstanceIdentifier": name})
+
+
+def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def is_plain_json(value: Any) -> bool:
+    """Whether `value` survives JSON unchanged, as Step Functions carries a result."""
+    return bool(json.loads(json.dumps(value)) == value)
 
 
 @dataclass(frozen=True)
@@ -29,7 +86,7 @@ class FakeLambdaContext:
 
     function_name: str = "mitosis-test"
     memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:mitosis-test"
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mitosis-test"
     aws_request_id: str = "00000000-0000-4000-8000-000000000000"
 
 
@@ -37,7 +94,7 @@ class FakeLambdaContext:
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fake credentials in us-west-2 and a moto account of this test's own (the adapters' cached clients are
     intercepted by whichever mock is active)."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL", "REFRESH_JOBS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing",
                         "AWS_SECRET_ACCESS_KEY": "testing"}.items():
@@ -72,35 +129,34 @@ def ec2_client(aws: None) -> Any:
 
 
 @pytest.fixture
-def create_instance(rds_client: Any) -> Callable[..., None]:
-    """Create a primary MySQL instance: create_instance(name, retention=1, tags={"env": "x"})."""
+def create_instance(rds_client: Any) -> CreateInstance:
+    """Create a primary MySQL instance: create_instance(name, retention=1, tags={"env": "x"}, **settings)."""
 
-    def create(name: str, *, retention: int = 1, tags: dict[str, str] | None = None) -> None:
+    def create(name: str, *, retention: int = 1, tags: dict[str, str] | None = None, **settings: Any) -> None:
         rds_client.create_db_instance(
             DBInstanceIdentifier=name, Engine="mysql", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
             MasterUsername="admin", MasterUserPassword="password123", BackupRetentionPeriod=retention,
-            Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
+            Tags=tag_list(tags or {}), **settings)
 
     return create
 
 
 @pytest.fixture
-def create_replica(rds_client: Any) -> Callable[..., None]:
+def create_replica(rds_client: Any) -> CreateInstance:
     """Create a same-region read replica: create_replica(name, source, tags={...})."""
 
     def create(name: str, source: str, *, tags: dict[str, str] | None = None) -> None:
-        rds_client.create_db_instance_read_replica(
-            DBInstanceIdentifier=name, SourceDBInstanceIdentifier=source,
-            Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
+        rds_client.create_db_instance_read_replica(DBInstanceIdentifier=name, SourceDBInstanceIdentifier=source,
+                                                   Tags=tag_list(tags or {}))
 
     return create
 
 
 @pytest.fixture
-def live(rds_client: Any) -> Callable[[str], dict[str, Any] | None]:
+def live(rds_client: Any) -> Live:
     """The instance as moto describes it now, or None when no instance has that name."""
 
-    def describe(name: str) -> dict[str, Any] | None:
+    def describe(name: str) -> Any:
         return next((i for i in rds_client.describe_db_instances()["DBInstances"]
                      if i["DBInstanceIdentifier"] == name), None)
 
@@ -108,7 +164,7 @@ def live(rds_client: Any) -> Callable[[str], dict[str, Any] | None]:
 
 
 @pytest.fixture
-def world(create_instance: Callable[..., None], create_replica: Callable[..., None]) -> None:
+def world(create_instance: CreateInstance, create_replica: CreateInstance) -> None:
     """production -> production-replica, and the staging tree to refresh: staging -> staging-replica."""
     create_instance("production", retention=7, tags={"env": "production"})
     create_replica("production-replica", "production", tags={"env": "production"})
@@ -117,8 +173,31 @@ def world(create_instance: Callable[..., None], create_replica: Callable[..., No
 
 
 @pytest.fixture
-def rds_calls() -> Iterator[Callable[[ModuleType], list[str]]]:
-    """watch(handler_module) -> the list of RDS operations its adapter calls from now on (moto still answers)."""
+def rds_requests() -> Iterator[Requests]:
+    """watch(handler_module) -> the RDS requests (operation, parameters) its adapter makes from now on, in order
+    (moto still answers)."""
+    watched: list[tuple[Any, Callable[..., None]]] = []
+
+    def watch(module: ModuleType) -> list[tuple[str, Json]]:
+        requests: list[tuple[str, Json]] = []
+
+        def record(params: Json, model: Any, **_: Any) -> None:
+            requests.append((model.name, dict(params)))
+
+        client = module.rds.client
+        client.meta.events.register("provide-client-params.rds", record)
+        watched.append((client, record))
+        return requests
+
+    yield watch
+    for client, record in watched:
+        client.meta.events.unregister("provide-client-params.rds", record)
+
+
+@pytest.fixture
+def rds_calls() -> Iterator[Calls]:
+    """watch(handler_module) -> the names of the RDS operations its adapter calls from now on, in order (moto still
+    answers)."""
     watched: list[tuple[Any, Callable[..., None]]] = []
 
     def watch(module: ModuleType) -> list[str]:
@@ -128,29 +207,33 @@ def rds_calls() -> Iterator[Callable[[ModuleType], list[str]]]:
             calls.append(model.name)
 
         client = module.rds.client
-        client.meta.events.register("before-call.rds", record)
+        client.meta.events.register("provide-client-params.rds", record)
         watched.append((client, record))
         return calls
 
     yield watch
     for client, record in watched:
-        client.meta.events.unregister("before-call.rds", record)
+        client.meta.events.unregister("provide-client-params.rds", record)
 
 
 @pytest.fixture
-def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[ModuleType, str], Stubber]]:
-    """stub(handler_module, "rds" | "ecs" | "ssm" | "sfn") -> a Stubber scripting every call of that adapter of the
-    handler (the name is the module's adapter attribute).
+def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stub]:
+    """stub(handler_module, "rds" | "sfn" | "secrets" | "ecs" | "ssm") -> a Stubber scripting every call of that
+    adapter of the handler (`ecs` and `ssm` are fields of the module's `adapters`, the others module attributes).
 
     Any call that is not scripted fails the handler, and a scripted response left unused fails the test."""
     stubbers: list[Stubber] = []
 
     def install(module: ModuleType, adapter: str) -> Stubber:
-        service, adapter_type = ADAPTERS[adapter]
+        service, adapter_type, in_hook_adapters = ADAPTERS[adapter]
         client = boto3.client(service, region_name=REGION)
         stubber = Stubber(client)
         stubber.activate()
-        monkeypatch.setattr(module, adapter, adapter_type(client))
+        if in_hook_adapters:
+            monkeypatch.setattr(module, "adapters",
+                                dataclasses.replace(module.adapters, **{adapter: adapter_type(client)}))
+        else:
+            monkeypatch.setattr(module, adapter, adapter_type(client))
         stubbers.append(stubber)
         return stubber
 
@@ -158,3 +241,51 @@ def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[ModuleType, str]
     for stubber in stubbers:
         stubber.deactivate()
         stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def answer() -> Iterator[Answer]:
+    """answer(handler_module, "rds", "describe_account_attributes", response): that operation of the module's
+    adapter is answered with `response` (checked against the service model, as a Stubber does) while moto answers
+    every other call: for operations moto does not implement."""
+    registered: list[tuple[Any, str, Callable[..., Any]]] = []
+
+    def install(module: ModuleType, adapter: str, operation: str, response: Json) -> None:
+        client = getattr(module, adapter).client
+        api_name = client.meta.method_to_api_mapping[operation]
+        model = client.meta.service_model.operation_model(api_name)
+        validate_parameters(response, model.output_shape)
+
+        def respond(**_: Any) -> tuple[AWSResponse, Json]:
+            return AWSResponse("", 200, {}, None), {**response, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+        event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{api_name}"
+        client.meta.events.register(event, respond)
+        registered.append((client, event, respond))
+
+    yield install
+    for client, event, respond in registered:
+        client.meta.events.unregister(event, respond)
+
+
+@pytest.fixture
+def logs(monkeypatch: pytest.MonkeyPatch) -> Logs:
+    """lines() -> every log line the handlers wrote since the fixture was set up, parsed. Powertools writes JSON
+    lines to stdout through a stream it bound when the runtime was imported: that stream is captured."""
+    stream = io.StringIO()
+    monkeypatch.setattr(runtime.logger.registered_handler, "stream", stream)
+
+    def lines() -> list[Json]:
+        return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+    return lines
+
+
+@pytest.fixture
+def declare(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """declare(job, ...) -> the deployment's refresh jobs (Describe's REFRESH_JOBS), each a RefreshJob as JSON."""
+
+    def set_jobs(*jobs: Json) -> None:
+        monkeypatch.setenv("REFRESH_JOBS", json.dumps(list(jobs)))
+
+    return set_jobs
