@@ -64,7 +64,7 @@ class Permissions(Construct):
         role = function.role
         assert role is not None
         chunks: list[Statements] = [[]]
-        for statement in statements:
+        for statement in [part for statement in statements for part in self._fitting(statement)]:
             if chunks[-1] and self._size([*chunks[-1], statement]) > MANAGED_POLICY_CHARACTERS:
                 chunks.append([])
             chunks[-1].append(statement)
@@ -74,6 +74,17 @@ class Permissions(Construct):
         for number, chunk in enumerate(chunks, start=1):
             iam.ManagedPolicy(function, f"Permissions{number}", statements=chunk, roles=[role],
                               description=f"stack-mitosis: what {function.node.id} may do ({number}/{len(chunks)})")
+
+    def _fitting(self, statement: iam.PolicyStatement) -> Statements:
+        """The statement, split by resources into statements that each fit in a managed policy."""
+        resources = statement.resources
+        if len(resources) < 2 or self._size([statement]) <= MANAGED_POLICY_CHARACTERS - 100:
+            return [statement]
+        half = len(resources) // 2
+        return [part for resources_part in (resources[:half], resources[half:]) for part in self._fitting(
+            iam.PolicyStatement(effect=statement.effect, actions=statement.actions or None,
+                                not_actions=statement.not_actions or None, resources=resources_part,
+                                conditions=statement.conditions or None))]
 
     def _size(self, statements: Statements) -> int:
         document = iam.PolicyDocument(statements=statements)
