@@ -54,6 +54,10 @@ class Simulation:
     on_state: Callable[[StateEvent], None] = lambda event: None
     on_attempt: Callable[[int, dict[str, Any]], None] = lambda attempt, result: None
     clock: VirtualClock = field(default_factory=VirtualClock)
+    # What each function may do, from the synthesized template: tests pass a variation (a grant removed) to
+    # see the simulated account refuse what AWS would.
+    policies: Callable[[dict[str, Any], str], dict[str, list[Statement]]] = field(
+        default=lambda template, region: function_policies(template, region))
 
     def run(self) -> dict[str, Any]:
         """`runs` refreshes one after another, each started when the previous has ended (the weekly schedule);
@@ -64,7 +68,7 @@ class Simulation:
                                                                                    cdk_json_context())
         template = synthesize(context)
         region = self.world_region
-        policies = function_policies(template, region)
+        policies = self.policies(template, region)
         aws = SimulatedAWS(self.world, latency=self.latency, faults=self.faults, clock=self.clock, policies=policies)
         with aws, self.clock.install(), self.clock.participate():
             deployment = deploy(template, region)

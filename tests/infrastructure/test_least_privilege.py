@@ -1,9 +1,10 @@
 """Least privilege, proven offline: each function's role allows the calls it makes, no more, and never a change
-to production (issue "Production is read-only, twice over").
+to production.
 
-The replay runs simulated refreshes, synthesizes the template for the same deployment the simulation ran
-(`simulated_context`), and evaluates every recorded AWS call against the IAM policy of the function that made
-it (simulator.iam). The denial checks evaluate calls the workflow never makes against every function's policy.
+The simulated AWS refuses every call its function's synthesized role does not allow (simulator.iam): each
+scenario below must refresh with nothing denied. The template of the same deployment (`simulated_context`) then
+shows which grants no recorded call used. The denial checks evaluate calls the workflow never makes against
+every function's policy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mitosis.models import TAG_TARGET
 from infrastructure.settings import cdk_json_context
 from simulator.deployment import ACCOUNT_ID, simulated_context, synthesize
 from simulator.iam import Statement, UnmappedCall, authorizations, decide, evaluate, policy_of
+from simulator.runner import Simulation, function_policies
 from tests.workflow.conftest import EXAMPLES, simulate, tree_world
 
 EXAMPLE_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-example.json").read_text())
@@ -105,6 +107,7 @@ def policies_of(template: dict[str, Any], region: str) -> dict[str, list[Stateme
 def replay(scenario: str) -> Replay:
     world, execution_input, options = SCENARIOS[scenario]
     report = simulate(world, execution_input, **options)
+    assert report["iam_enforced"] is True and report["denied"] == [], report["denied"]
     assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
     # A scenario with faults runs the recovery only if its first execution failed.
     assert len(report["attempts"]) == options.get("attempts", 1), [a.get("cause") for a in report["attempts"]]
@@ -214,8 +217,8 @@ def test_no_function_is_granted_what_no_replayed_call_uses() -> None:
     for scenario in SCENARIOS:
         replayed = replay(scenario)
         policies = replayed.policies()
-        needs = [(call["function"], action, resource) for call in replayed.calls
-                 for action, resource in authorizations(call, replayed.region)]
+        needs = [(call["function"], pair.action, pair.resource) for call in replayed.calls
+                 for pair in authorizations(call, replayed.region)]
         callers |= {short(function) for function, _, _ in needs}
         for function, statements in policies.items():
             for statement in statements:
@@ -259,8 +262,8 @@ def test_no_function_may_change_production_or_an_unrelated_instance() -> None:
 
 def tagged_for(target: str, probes: list[dict[str, Any]], region: str) -> list[dict[str, Any]]:
     """The probes, with every resource they name carrying the workflow's tag for `target`, as a copy does."""
-    return [{**probe, "resource_tags": {resource: {TAG_TARGET: target}
-                                        for _, resource in authorizations(probe, region)}} for probe in probes]
+    return [{**probe, "resource_tags": {pair.resource: {TAG_TARGET: target}
+                                        for pair in authorizations(probe, region)}} for probe in probes]
 
 
 def test_the_workflows_tag_does_not_open_production_or_an_unrelated_instance() -> None:
@@ -381,7 +384,9 @@ TARGET_TAG = "aws:ResourceTag/stack-mitosis:target"
      "implicit-deny"),  # every key must hold
     ({"StringEquals": {TARGET_TAG: "staging"}, "Bool": {"aws:SecureTransport": "true"}},
      {TARGET_TAG: "staging", "aws:SecureTransport": "true"}, "implicit-deny"),  # an operator not understood
-    ({"StringLike": {TARGET_TAG: "stag*"}}, {TARGET_TAG: "staging"}, "implicit-deny"),
+    ({"StringLike": {TARGET_TAG: "stag*"}}, {TARGET_TAG: "staging"}, "allow"),  # IAM's wildcards
+    ({"StringLike": {TARGET_TAG: "stag?"}}, {TARGET_TAG: "staging"}, "implicit-deny"),
+    ({"StringNotEquals": {TARGET_TAG: "prod"}}, {TARGET_TAG: "staging"}, "implicit-deny"),  # not understood
     ({}, None, "allow"),  # an empty Condition is no condition
 ])
 def test_a_conditional_allow_counts_only_when_the_request_supplies_what_it_tests(
@@ -419,8 +424,9 @@ def test_not_action_and_not_resource_match_everything_else() -> None:
 
 # --- the call table -----------------------------------------------------------------------------------------
 
-def needs(service: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
-    return authorizations({"service": service, "operation": operation, "params": params}, "us-west-2", ACCOUNT_ID)
+def needs(service: str, operation: str, params: dict[str, Any], **recorded: Any) -> list[tuple[str, str]]:
+    call = {"service": service, "operation": operation, "params": params, **recorded}
+    return [(pair.action, pair.resource) for pair in authorizations(call, "us-west-2", ACCOUNT_ID)]
 
 
 def test_an_operation_nobody_mapped_fails_closed() -> None:
@@ -462,17 +468,98 @@ def test_step_functions_calls_are_checked_on_the_state_machine_and_the_execution
 
 
 def test_ssm_and_ecs_calls_are_checked_on_their_documents_instances_and_services() -> None:
+    # the instances a command reaches are those its targets matched when it was sent (the simulated AWS records
+    # them with the call): each is checked, with its tags as condition keys
     tag_target = {"DocumentName": "AWS-RunShellScript", "Targets": [{"Key": "tag:app", "Values": ["web"]}]}
-    assert needs("ssm", "SendCommand", tag_target) == [
+    assert needs("ssm", "SendCommand", tag_target, targets={"i-1": {"app": "web"}, "mi-2": {"app": "web"}}) == [
         ("ssm:SendCommand", "arn:aws:ssm:us-west-2::document/AWS-RunShellScript"),
-        ("ssm:SendCommand", "arn:aws:ec2:us-west-2:123456789012:instance/*")]
-    assert needs("ssm", "SendCommand", {"DocumentName": "restart-app", "InstanceIds": ["i-1", "mi-2"]}) == [
-        ("ssm:SendCommand", "arn:aws:ssm:us-west-2:123456789012:document/restart-app"),
         ("ssm:SendCommand", "arn:aws:ec2:us-west-2:123456789012:instance/i-1"),
         ("ssm:SendCommand", "arn:aws:ssm:us-west-2:123456789012:managed-instance/mi-2")]
+    assert needs("ssm", "SendCommand", {"DocumentName": "restart-app"}) == [
+        ("ssm:SendCommand", "arn:aws:ssm:us-west-2:123456789012:document/restart-app")]
     assert needs("ssm", "SendCommand", {"DocumentName": "AmazonCloudWatch-ManageAgent", "InstanceIds": []}) == [
         ("ssm:SendCommand", "arn:aws:ssm:us-west-2::document/AmazonCloudWatch-ManageAgent")]
     service = "arn:aws:ecs:us-west-2:123456789012:service/demo/web"
     assert needs("ecs", "UpdateService", {"cluster": "demo", "service": "web"}) == [("ecs:UpdateService", service)]
     assert needs("ecs", "DescribeServices", {"cluster": "arn:aws:ecs:us-west-2:123456789012:cluster/demo",
                                              "services": ["web", service]}) == [("ecs:DescribeServices", service)] * 2
+
+
+# --- enforced in the simulation -----------------------------------------------------------------------------
+
+def without(function: str, action: str) -> Any:
+    """The deployment's policies with `action` taken out of `function`'s statements."""
+    def policies(template: dict[str, Any], region: str) -> dict[str, list[Statement]]:
+        found = function_policies(template, region)
+        name = next(f for f in found if short(f) == function)
+        found[name] = [{**s, "Action": [a for a in as_list(s.get("Action", [])) if a != action]}
+                       if "Action" in s else s for s in found[name]]
+        return found
+    return policies
+
+
+def test_removing_one_grant_makes_the_refresh_fail_with_access_denied() -> None:
+    # Given Rename's role without rds:ModifyDBInstance (its only change)
+    simulation = Simulation(world=EXAMPLE_WORLD, execution_input=EXAMPLE_INPUT,
+                            policies=without("Rename", "rds:ModifyDBInstance"))
+    report = simulation.run()
+    # Then the first rename is refused as IAM refuses it, the swap rolls back, and the report says why
+    assert report["status"] == "FAILED"
+    assert {(short(d["function"]), d["operation"]) for d in report["denied"]} == {("Rename", "ModifyDBInstance")}
+    refused = [c for c in report["calls"] if c["error"] == "AccessDenied"]
+    assert refused and all(c["operation"] == "ModifyDBInstance" for c in refused)
+    assert "AccessDenied" in report["attempts"][-1]["error"] + report["attempts"][-1]["cause"]
+
+
+def ssm_policies(targets: list[dict[str, Any]]) -> dict[str, list[Statement]]:
+    hook = {"type": "ssm", "document": "AWS-RunShellScript", "targets": targets,
+            "parameters": {"commands": ["systemctl restart app"]}}
+    context = simulated_context({**EXAMPLE_INPUT, "restart": hook}, cdk_json_context())
+    return policies_of(synthesize(context), EXAMPLE_WORLD["region"])
+
+
+@pytest.mark.parametrize(("tags", "expected"), [
+    pytest.param({"app": "mitosis-demo"}, "allow", id="declared-tag"),
+    pytest.param({"app": "billing"}, "implicit-deny", id="another-tag"),
+    pytest.param({}, "implicit-deny", id="untagged"),
+])
+def test_a_command_may_run_only_on_the_instances_its_job_declares(tags: dict[str, str], expected: str) -> None:
+    region = EXAMPLE_WORLD["region"]
+    policies = ssm_policies([{"Key": "tag:app", "Values": ["mitosis-demo"]}])
+    restart = next(f for f in policies if short(f) == "Restart")
+    call = {"service": "ssm", "operation": "SendCommand", "function": restart,
+            "params": {"DocumentName": "AWS-RunShellScript", "Targets": [{"Key": "tag:app", "Values": ["x"]}]},
+            "targets": {"i-0123456789abcdef0": tags}}
+    decisions = decide(policies[restart], call, region)
+    assert decisions[0][2] == "allow"  # the declared document
+    assert decisions[1] == ("ssm:SendCommand", f"arn:aws:ec2:{region}:{ACCOUNT_ID}:instance/i-0123456789abcdef0",
+                            expected)
+
+
+def test_another_document_is_refused() -> None:
+    region = EXAMPLE_WORLD["region"]
+    policies = ssm_policies([{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}])
+    restart = next(f for f in policies if short(f) == "Restart")
+    call = {"service": "ssm", "operation": "SendCommand", "function": restart,
+            "params": {"DocumentName": "AWS-RunPowerShellScript", "InstanceIds": ["i-0123456789abcdef0"]},
+            "targets": {"i-0123456789abcdef0": {}}}
+    assert [d for _, _, d in decide(policies[restart], call, region)] == ["implicit-deny", "allow"]
+
+
+@pytest.mark.parametrize("declared", ["arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw",
+                                      "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw-AbCdEf"])
+def test_a_declared_secret_is_readable_by_its_full_arn_and_no_other(declared: str) -> None:
+    # A secret's ARN ends in six random characters; a job may declare it with or without them
+    region = EXAMPLE_WORLD["region"]
+    context = simulated_context({**EXAMPLE_INPUT, "master_password": {"secret_arn": declared}}, cdk_json_context())
+    policies = policies_of(synthesize(context), region)
+    reader = next(f for f in policies if short(f) == "SetPassword")
+
+    def read(arn: str) -> str:
+        call = {"service": "secretsmanager", "operation": "GetSecretValue", "function": reader,
+                "params": {"SecretId": declared}, "implied": {"ARN": arn}}
+        return decide(policies[reader], call, region)[0][2]
+
+    assert read("arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw-AbCdEf") == "allow"
+    assert read("arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw-other-AbCdEf") == "implicit-deny"
+    assert read("arn:aws:secretsmanager:us-west-2:123456789012:secret:prod-pw-AbCdEf") == "implicit-deny"
