@@ -289,3 +289,48 @@ def declare(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
         monkeypatch.setenv("REFRESH_JOBS", json.dumps(list(jobs)))
 
     return set_jobs
+
+
+# --- hooks ---------------------------------------------------------------------------------------------------
+
+COMMAND_ID = "2d292760-c289-496f-943a-750e64bda76a"
+SSM_TARGETS = [{"Key": "tag:app", "Values": ["demo"]}]
+
+
+def hook_check(run: Json, retry_count: int = 0, first_check_s: int = 30, interval_s: int = 30) -> Json:
+    """What the state machine passes a hook's check: the run, and how long it has waited (Step Functions counts
+    the retries; by default this is the first check)."""
+    return {"run": run, "retry_count": retry_count, "first_check_s": first_check_s, "interval_s": interval_s}
+
+
+def deployment(deployment_id: str, status: str = "PRIMARY", running: int = 2, desired: int = 2, pending: int = 0,
+               rollout: str | None = None) -> Json:
+    """One of DescribeServices' deployments; `rollout` is its rolloutState (absent for a service behind a Classic
+    Load Balancer, or not deployed by rolling update)."""
+    entry: Json = {"id": deployment_id, "status": status, "runningCount": running, "desiredCount": desired,
+                   "pendingCount": pending}
+    if rollout is not None:
+        entry["rolloutState"] = rollout
+    return entry
+
+
+def ecs_services(*services: tuple[str, list[Json]], missing: tuple[str, ...] = ()) -> Json:
+    """A DescribeServices response: (service name, its deployments) pairs, and services it reports MISSING."""
+    return {"services": [{"serviceName": name, "status": "ACTIVE", "deployments": deployments}
+                         for name, deployments in services],
+            "failures": [{"arn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/demo/{name}", "reason": "MISSING"}
+                         for name in missing]}
+
+
+def invocations(*statuses: str) -> Json:
+    """A ListCommandInvocations response (moto does not implement it), one invocation per instance."""
+    return {"CommandInvocations": [{"InstanceId": f"i-{n:017x}", "Status": s} for n, s in enumerate(statuses)]}
+
+
+def ssm_progress(stubber: Stubber, statuses: tuple[str, ...], command_status: str | None = None) -> None:
+    """Script how the command stands: its invocations' statuses and, when it has none, the command's own status
+    (ListCommands) when it is asked."""
+    stubber.add_response("list_command_invocations", invocations(*statuses), {"CommandId": COMMAND_ID})
+    if command_status is not None:
+        stubber.add_response("list_commands", {"Commands": [{"CommandId": COMMAND_ID, "Status": command_status}]},
+                             {"CommandId": COMMAND_ID})
