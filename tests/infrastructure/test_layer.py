@@ -1,0 +1,48 @@
+"""What `cdk deploy` uploads is the same from any checkout: the dependency layer `make layer` builds is
+byte-reproducible (no bytecode of the build machine's Python, no path of the build machine, RECORD files that
+match the files shipped)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from infrastructure.functions import DEPENDENCY_LAYER, PROJECT_ROOT
+
+pytestmark = pytest.mark.skipif(not (DEPENDENCY_LAYER / "python").is_dir(), reason="run `make layer` first")
+
+
+def layer_files() -> list[Path]:
+    return sorted(path for path in DEPENDENCY_LAYER.rglob("*") if path.is_file())
+
+
+def test_the_layer_has_no_bytecode() -> None:
+    # The build machine's Python is not the runtime's: its .pyc files would only make the layer differ per machine.
+    compiled = [path for path in DEPENDENCY_LAYER.rglob("*") if path.suffix in (".pyc", ".pyo")
+                or path.name == "__pycache__"]
+    assert not compiled, [str(path.relative_to(DEPENDENCY_LAYER)) for path in compiled[:20]]
+
+
+def test_no_layer_file_names_the_build_machine() -> None:
+    # e.g. the shebang pip writes into console scripts, or a direct_url.json of a local install
+    needles = {str(PROJECT_ROOT).encode(), str(PROJECT_ROOT.resolve()).encode()}
+    naming = [path for path in layer_files() if any(needle in path.read_bytes() for needle in needles)]
+    assert not naming, [str(path.relative_to(DEPENDENCY_LAYER)) for path in naming]
+    assert not list(DEPENDENCY_LAYER.rglob("direct_url.json"))
+
+
+def test_every_record_lists_exactly_files_that_are_shipped() -> None:
+    site = DEPENDENCY_LAYER / "python"
+    records = sorted(site.glob("*.dist-info/RECORD"))
+    assert records
+    listed: set[Path] = set()
+    for record in records:
+        with record.open(newline="") as rows:
+            listed |= {(site / row[0]).resolve() for row in csv.reader(rows) if row}
+    missing = sorted(str(path) for path in listed if not path.is_file())
+    assert not missing, missing
+    unlisted = sorted(str(path.relative_to(site)) for path in site.rglob("*")
+                      if path.is_file() and path.resolve() not in listed)
+    assert not unlisted, unlisted
