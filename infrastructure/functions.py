@@ -60,7 +60,7 @@ class RefreshFunctions(Construct):
             self, "Dependencies", code=lambda_.Code.from_asset(str(DEPENDENCY_LAYER)),
             compatible_runtimes=[lambda_.Runtime.PYTHON_3_12], description="pydantic and Powertools for the handlers",
         )
-        code = lambda_.Code.from_asset(str(LAMBDA_SOURCE), exclude=["**/__pycache__", "**/*.pyc"])
+        code = lambda_.Code.from_asset(str(LAMBDA_SOURCE), exclude=["**/__pycache__", "**/*.pyc", "**/.*"])
         self.functions = {
             name: lambda_.Function(
                 self, f"{name}Function", runtime=lambda_.Runtime.PYTHON_3_12, architecture=lambda_.Architecture.X86_64,
