@@ -47,7 +47,7 @@ synth: setup
 
 check: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy lambdas/mitosis infrastructure simulator
+	$(BIN)/mypy lambdas/mitosis infrastructure simulator tests
 
 bench: setup
 	$(BIN)/python -m simulator.bench

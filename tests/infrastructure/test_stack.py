@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+from aws_cdk import Stack
 from aws_cdk.assertions import Match, Template
 
 from infrastructure.app import STACK_NAME, build_app, cdk_json_context
@@ -26,7 +27,7 @@ CONTEXT = {
 @pytest.fixture(scope="module")
 def template() -> Template:
     app = build_app(CONTEXT)
-    return Template.from_stack(app.node.find_child(STACK_NAME))
+    return Template.from_stack(Stack.of(app.node.find_child(STACK_NAME)))
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,7 @@ def test_child_link_wins_over_a_stale_replica_list() -> None:
         instance("c", "b"),
     )
     plan = plan_refresh(tree, request("source", "target"))
+    assert plan.clone is not None
     # Then temp-c replicates from temp-b, a level after it
     assert [[(b.name, b.create["SourceDBInstanceIdentifier"]) for b in level.replicas] for level in plan.levels] == \
         [[("a", "temp-target"), ("b", "temp-target")], [("c", "temp-b")]]
@@ -100,6 +101,7 @@ def test_each_clone_takes_its_own_counterparts_windows_never_the_sources() -> No
     )
     plan = plan_refresh(tree, request())
     installs = {swap.name: swap.renames[-1].rename for swap in plan.swaps}
+    assert plan.promote is not None
     assert installs["staging"]["PreferredMaintenanceWindow"] == "tue:02:00-tue:03:00"
     assert installs["staging-replica"]["PreferredMaintenanceWindow"] == "tue:03:00-tue:04:00"
     assert installs["staging"]["PreferredBackupWindow"] == "04:00-04:30"
@@ -108,6 +110,7 @@ def test_each_clone_takes_its_own_counterparts_windows_never_the_sources() -> No
 
 
 def test_settings_come_from_the_target_not_the_source() -> None:
+    settings: dict[str, Any]
     settings = dict(DBInstanceClass="db.t3.small", Port=5431, MultiAZ=False, StorageType="gp3", DeletionProtection=True,
                     VpcSecurityGroups=[{"VpcSecurityGroupId": "sg-demo", "Status": "active"},
                                        {"VpcSecurityGroupId": "sg-leaving", "Status": "removing"}],
@@ -122,6 +125,7 @@ def test_settings_come_from_the_target_not_the_source() -> None:
                           BackupRetentionPeriod=7, DeletionProtection=False, KmsKeyId="prod-key"),
                  instance("staging", **settings))
     plan = plan_refresh(tree, request())
+    assert plan.clone is not None
     assert own_tags(plan.clone) == [{"Key": "env", "Value": "demo"}]
     assert {k: v for k, v in plan.clone.items() if k != "Tags"} == {
         "DBInstanceIdentifier": "temp-staging", "SourceDBInstanceIdentifier": "production",
@@ -141,7 +145,8 @@ def test_settings_come_from_the_target_not_the_source() -> None:
 def test_parameter_group_pending_reboot_is_not_copied() -> None:
     tree = graph(instance("production"), instance("staging", DBParameterGroups=[
         {"DBParameterGroupName": "changing", "ParameterApplyStatus": "pending-reboot"}]))
-    assert "DBParameterGroupName" not in plan_refresh(tree, request()).clone
+    clone = plan_refresh(tree, request()).clone
+    assert clone is not None and "DBParameterGroupName" not in clone
 
 
 def test_restart_sits_between_swap_and_delete() -> None:
@@ -165,7 +170,7 @@ def test_deletion_protection_moves_from_the_retired_instance_to_the_copy_with_th
     assert "DeletionProtection" not in install.rename
     assert plan.protect == [{"DBInstanceIdentifier": "staging", "DeletionProtection": True, "ApplyImmediately": True}]
     # an unprotected copy can be discarded if it breaks; it is protected from the moment it holds the name
-    assert "DeletionProtection" not in plan.clone
+    assert plan.clone is not None and "DeletionProtection" not in plan.clone
 
 
 def test_only_the_leading_temp_prefix_names_the_copy() -> None:
@@ -183,6 +188,7 @@ def test_three_levels_deep() -> None:
     assert [[b.create["SourceDBInstanceIdentifier"] for b in level.replicas] for level in plan.levels] == \
         [["temp-staging"], ["temp-l1"], ["temp-l2"]]
     assert [b.enable_backups is not None for level in plan.levels for b in level.replicas] == [True, True, False]
+    assert plan.promote is not None
     assert plan.promote["BackupRetentionPeriod"] == 1  # staging had none, but it serves l1
 
 
