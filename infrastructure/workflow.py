@@ -59,6 +59,7 @@ class RefreshWorkflow(Construct):
             timeout=Duration.hours(24),
             tracing_enabled=True,
             logs=sfn.LogOptions(destination=logs.LogGroup(self, "ExecutionLogs",
+                                                          log_group_name=f"/aws/vendedlogs/states/{STATE_MACHINE_NAME}",
                                                           retention=logs.RetentionDays.ONE_MONTH),
                                 level=sfn.LogLevel.ERROR),
         )

@@ -99,6 +99,17 @@ def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
     })
 
 
+def test_executions_log_to_a_vended_logs_group(template: Template) -> None:
+    # Log groups under /aws/vendedlogs/ keep CloudWatch Logs' resource policy for log deliveries small: without
+    # the prefix, each state machine's group adds to a policy that is limited to 5,120 characters.
+    template.has_resource_properties("AWS::Logs::LogGroup", {
+        "LogGroupName": "/aws/vendedlogs/states/stack-mitosis-refresh", "RetentionInDays": 30})
+    template.has_resource_properties("AWS::StepFunctions::StateMachine", {
+        "LoggingConfiguration": Match.object_like({"Destinations": [{"CloudWatchLogsLogGroup": {
+            "LogGroupArn": {"Fn::GetAtt": [Match.string_like_regexp("ExecutionLogs"), "Arn"]}}}]}),
+    })
+
+
 def test_outputs_the_state_machine_arn(template: Template) -> None:
     template.has_output("StateMachineArn", {"Value": {"Ref": Match.string_like_regexp("StateMachine")}})
 
