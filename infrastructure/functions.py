@@ -65,7 +65,7 @@ class RefreshFunctions(Construct):
             name: lambda_.Function(
                 self, f"{name}Function", runtime=lambda_.Runtime.PYTHON_3_12, architecture=lambda_.Architecture.X86_64,
                 handler=f"mitosis.handlers.{module}.handler", code=code, layers=[layer],
-                timeout=Duration.seconds(60), memory_size=256,
+                timeout=Duration.seconds(60), memory_size=256, tracing=lambda_.Tracing.ACTIVE,
                 log_group=logs.LogGroup(self, f"{name}Logs", retention=logs.RetentionDays.ONE_MONTH),
                 environment={"POWERTOOLS_SERVICE_NAME": "mitosis", "POWERTOOLS_LOG_LEVEL": "INFO"},
             )

@@ -61,7 +61,7 @@ class RefreshWorkflow(Construct):
             logs=sfn.LogOptions(destination=logs.LogGroup(self, "ExecutionLogs",
                                                           log_group_name=f"/aws/vendedlogs/states/{STATE_MACHINE_NAME}",
                                                           retention=logs.RetentionDays.ONE_MONTH),
-                                level=sfn.LogLevel.ERROR),
+                                level=sfn.LogLevel.ALL),
         )
 
     # --- building blocks --------------------------------------------------------------------------------------
