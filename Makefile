@@ -45,9 +45,12 @@ synth: setup
 	npx --no-install cdk synth --quiet
 	@ls cdk.out/*.template.json
 
+# Static checks: ruff, mypy (pydantic plugin), and the validators of the synthesized template (cdk-nag, cfn-lint,
+# asl-validator: tools/check_template.py).
 check: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy lambdas/mitosis infrastructure simulator tests
+	$(BIN)/mypy lambdas/mitosis infrastructure simulator tools tests
+	$(BIN)/python tools/check_template.py
 
 bench: setup
 	$(BIN)/python -m simulator.bench
