@@ -79,7 +79,8 @@ class RefreshFunctions(Construct):
             self, "Dependencies", code=lambda_.Code.from_asset(str(DEPENDENCY_LAYER)),
             compatible_runtimes=[lambda_.Runtime.PYTHON_3_12], description="pydantic and Powertools for the handlers",
         )
-        code = lambda_.Code.from_asset(str(LAMBDA_SOURCE), exclude=["**/__pycache__", "**/*.pyc"])
+        # Caches and hidden folders (.mypy_cache...) would change the asset's hash, and publish a new version.
+        code = lambda_.Code.from_asset(str(LAMBDA_SOURCE), exclude=["**/__pycache__", "**/*.pyc", "**/.*"])
         jobs = json.dumps([job.model_dump(mode="json") for job in settings.refresh_jobs])
         self.functions = {
             fn: lambda_.Function(

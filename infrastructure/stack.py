@@ -16,6 +16,7 @@ from infrastructure.workflow import RefreshWorkflow
 class MitosisStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, settings: DeploymentSettings, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self.settings = settings
         functions = RefreshFunctions(self, "Functions", settings=settings)
         workflow = RefreshWorkflow(self, "Workflow", functions=functions, polling=settings.polling)
         RefreshSchedules(self, "Schedules", state_machine=workflow.state_machine, jobs=settings.refresh_jobs)

@@ -78,13 +78,13 @@ class RefreshWorkflow(Construct):
             definition_body=sfn.DefinitionBody.from_chainable(definition),
             timeout=Duration.hours(24),
             tracing_enabled=True,
-            # Errors only, and without execution data: the state holds the plan, never a secret's value, but
-            # a log needs no copy of it. /aws/vendedlogs/ keeps CloudWatch Logs' resource policy small.
+            # Every event (AwsSolutions-SF1), without execution data: the state holds the plan, never a secret's
+            # value, but a log needs no copy of it. /aws/vendedlogs/ keeps CloudWatch Logs' resource policy small.
             logs=sfn.LogOptions(
                 destination=logs.LogGroup(self, "ExecutionLogs",
                                           log_group_name=f"/aws/vendedlogs/states/{STATE_MACHINE_NAME}",
                                           retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY),
-                level=sfn.LogLevel.ERROR, include_execution_data=False),
+                level=sfn.LogLevel.ALL, include_execution_data=False),
         )
 
     # --- building blocks --------------------------------------------------------------------------------------

@@ -223,8 +223,9 @@ def test_no_function_is_granted_what_no_replayed_call_uses() -> None:
         for function, statements in policies.items():
             for statement in statements:
                 actions = as_list(statement["Action"])
-                # CloudWatch Logs is the Lambda runtime's (AWSLambdaBasicExecutionRole), not the handlers'.
-                if statement["Effect"] != "Allow" or all(action.startswith("logs:") for action in actions):
+                # CloudWatch Logs and X-Ray are the Lambda runtime's (AWSLambdaBasicExecutionRole, active
+                # tracing), not the handlers'.
+                if statement["Effect"] != "Allow" or all(action.startswith(("logs:", "xray:")) for action in actions):
                     continue
                 for action in actions:
                     for pattern in as_list(statement["Resource"]):

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+from aws_cdk import Stack
 from aws_cdk.assertions import Match, Template
 
 from infrastructure.app import STACK_NAME, build_app, cdk_json_context
@@ -27,7 +28,7 @@ CONTEXT = {
 @pytest.fixture(scope="module")
 def template() -> Template:
     app = build_app(CONTEXT)
-    return Template.from_stack(app.node.find_child(STACK_NAME))
+    return Template.from_stack(Stack.of(app.node.find_child(STACK_NAME)))
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +112,17 @@ def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
             {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False,
              "restart": {"type": "ecs", "cluster": "demo", "services": ["web"], "timeout_s": 1800},
              "on_restart_failure": "keep", "final_snapshot": True, "keep_final_snapshots": 2})})],
+    })
+
+
+def test_executions_log_to_a_vended_logs_group(template: Template) -> None:
+    # Log groups under /aws/vendedlogs/ keep CloudWatch Logs' resource policy for log deliveries small: without
+    # the prefix, each state machine's group adds to a policy that is limited to 5,120 characters.
+    template.has_resource_properties("AWS::Logs::LogGroup", {
+        "LogGroupName": "/aws/vendedlogs/states/stack-mitosis-refresh", "RetentionInDays": 30})
+    template.has_resource_properties("AWS::StepFunctions::StateMachine", {
+        "LoggingConfiguration": Match.object_like({"Destinations": [{"CloudWatchLogsLogGroup": {
+            "LogGroupArn": {"Fn::GetAtt": [Match.string_like_regexp("ExecutionLogs"), "Arn"]}}}]}),
     })
 
 

@@ -1,0 +1,181 @@
+"""cdk-nag's AwsSolutions and Serverless packs on the app, and every finding this design accepts, acknowledged
+with its reason.
+
+cdk-nag 3 is a CDK validation plugin (`Validations.of(app).add_plugins`): synthesis fails on an error it
+reports, and `make check` (tools/check_template.py) fails on any finding left, warnings included. Findings are
+acknowledged one at a time (`AwsSolutions-IAM5[Resource::...]` names one wildcard): a new wildcard, a new kind
+of resource or a new function that breaks a rule fails the check until it is fixed, or acknowledged here.
+
+Fixed rather than acknowledged: the functions trace with X-Ray (Serverless-LambdaTracing) and the state machine
+logs every event, without execution data (AwsSolutions-SF1); it already traced (AwsSolutions-SF2).
+
+Acknowledgments are addressed by resource type (every Lambda function, every role, every policy, every rule),
+not by the construct ids of infrastructure/functions.py and workflow.py, so those can change freely.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, cast
+
+import aws_cdk as cdk
+from aws_cdk import Acknowledgment, Validations
+from aws_cdk import aws_iam as iam
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
+from mitosis.models import EcsTask, SsmCommand
+
+from infrastructure.functions import STATE_MACHINE_NAME
+from infrastructure.settings import RefreshJob
+from infrastructure.stack import MitosisStack
+
+# --- by resource type ----------------------------------------------------------------------------------------
+
+PYTHON_RUNTIME = (
+    "Python 3.12 is the runtime the dependency layer is built for (the Makefile's LAYER_PLATFORM, cp312 wheels) "
+    "and the one the README documents; AWS supports it. A newer runtime is a deliberate change of the runtime, "
+    "the layer's wheels and the README together, not one a lint rule should force when it learns of a release.")
+LAMBDA_FUNCTION = {
+    "AwsSolutions-L1": PYTHON_RUNTIME,
+    "Serverless-LambdaLatestVersion": PYTHON_RUNTIME,
+    "Serverless-LambdaDLQ": (
+        "Step Functions invokes every function synchronously (LambdaInvoke, request-response): a failure returns "
+        "to the state machine, whose Retry and Catch handle it (retry, roll back, fail the execution with the "
+        "error). A dead-letter queue only receives failed asynchronous invocations, and nothing invokes these "
+        "functions asynchronously."),
+}
+IAM_ROLE = {
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]": (
+        "The AWS-maintained minimum for a function to write its own logs (logs:CreateLogGroup, CreateLogStream, "
+        "PutLogEvents); each function's log group is the stack's, with a retention. Every call a handler makes is "
+        "granted by its function's own inline policy."),
+}
+EVENTS_RULE = {
+    "Serverless-EventBusDLQ": (
+        "A scheduled refresh that EventBridge cannot start is retried for 24 hours (the target's default retry "
+        "policy) and then counted in the rule's FailedInvocations metric. A dead-letter queue exists to replay "
+        "events later, and a refresh replayed at an arbitrary time (in working hours, while people use the "
+        "target) is what a schedule must never do: the next scheduled run, or a manual start, is the recovery."),
+}
+
+# --- IAM wildcards ---------------------------------------------------------------------------------------------
+
+# Actions granted on "*", each with why nothing narrower is possible or needed. A policy is acknowledged for
+# `Resource::*` only if each of its Allow statements on "*" has nothing but these actions.
+UNSCOPED_ACTIONS = {
+    "rds:DescribeDBInstances": "read-only; Describe builds the replication graph of every instance (the source's "
+                               "tree too, to refuse any plan that touches it), the other states read live state",
+    "rds:ListTagsForResource": "read-only; the tags of an instance the instance list returns without them",
+    "rds:DescribeDBSnapshots": "read-only; the final snapshots to prune are found by listing",
+    "ssm:ListCommandInvocations": "read-only, and it supports no resource-level permissions",
+    "iam:PassRole": "only to ECS tasks (condition iam:PassedToService): the roles are those of the declared "
+                    "task definition, which the configuration does not name",
+    "xray:PutTraceSegments": "X-Ray supports no resource-level permissions (active tracing)",
+    "xray:PutTelemetryRecords": "X-Ray supports no resource-level permissions (active tracing)",
+    "xray:GetSamplingRules": "X-Ray supports no resource-level permissions (active tracing)",
+    "xray:GetSamplingTargets": "X-Ray supports no resource-level permissions (active tracing)",
+    **{f"logs:{action}": "CloudWatch Logs' log delivery supports no resource-level permissions (the state "
+                         "machine's execution logs)"
+       for action in ("CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery",
+                      "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies", "DescribeLogGroups")},
+}
+
+
+def _arn(service: str, resource: str) -> str:
+    """An ARN of this stack's account and region, as cdk-nag writes it in a finding."""
+    return f"arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:{resource}"
+
+
+def wildcard_resources(jobs: list[RefreshJob]) -> dict[str, str]:
+    """Every wildcard ARN infrastructure/functions.py grants for these refresh jobs, and why it is one."""
+    wildcards = {
+        _arn("rds", f"{kind}:*"): (
+            "CreateDBInstanceReadReplica is authorized against the parameter, option and subnet groups the copy "
+            "takes from its counterpart in the target's tree: they are read from RDS at run time, not declared")
+        for kind in ("pg", "og", "subgrp")
+    }
+    wildcards[_arn("states", f"execution:{STATE_MACHINE_NAME}:*")] = (
+        "the executions of this state machine only (their names are generated per run), read by the one "
+        "refresh per target guard")
+    for job in jobs:
+        target = job.target
+        wildcards |= {
+            _arn("rds", f"db:{target}*"): f"the names of the target tree: {target} and its replicas, which are "
+                                          "named after it (README, Deploying)",
+            _arn("rds", f"db:temp-{target}*"): f"the copies a refresh of {target} builds (temp-<name>)",
+            _arn("rds", f"db:old-{target}*"): f"the instances a refresh of {target} retires (old-<name>)",
+            _arn("rds", f"snapshot:{target}-final-*"): f"the final snapshots of {target}, one per refresh "
+                                                       "(named after its generation)",
+        }
+        for hook in (job.restart, job.before_swap):
+            if isinstance(hook, SsmCommand):
+                wildcards[_arn("ec2", "instance/*")] = (
+                    "SSM Run Command's targets are chosen by tag when the command is sent; what is limited is "
+                    "the document, named in the same statement")
+            if isinstance(hook, EcsTask):
+                wildcards[_arn("ecs", f"task/{hook.cluster}/*")] = (
+                    f"the tasks the before-swap hook starts in cluster {hook.cluster} (task ids are generated)")
+                if not hook.task_definition.startswith("arn:"):
+                    family = hook.task_definition.split(":")[0]
+                    wildcards[_arn("ecs", f"task-definition/{family}:*")] = (
+                        f"the revisions of the declared task definition {family}")
+    return wildcards
+
+
+def _unscoped_actions(policy_document: dict[str, Any]) -> set[str] | None:
+    """The actions a policy allows on "*", or None if one of them is not in UNSCOPED_ACTIONS (or is conditionless
+    iam:PassRole)."""
+    actions: set[str] = set()
+    for statement in policy_document.get("Statement", []):
+        resources = statement.get("Resource", [])
+        if statement.get("Effect") != "Allow" or "*" not in (resources if isinstance(resources, list) else [resources]):
+            continue
+        allowed = statement.get("Action", [])
+        allowed = set(allowed if isinstance(allowed, list) else [allowed])
+        passed_to = statement.get("Condition", {}).get("StringEquals", {}).get("iam:PassedToService")
+        if not allowed <= set(UNSCOPED_ACTIONS) or ("iam:PassRole" in allowed and not passed_to):
+            return None
+        actions |= allowed
+    return actions
+
+
+def _acknowledge(construct: Any, reasons: dict[str, str]) -> None:
+    Validations.of(construct).acknowledge(*(Acknowledgment(id=rule, reason=reason) for rule, reason in reasons.items()))
+
+
+def acknowledge(stack: MitosisStack) -> None:
+    """The findings this design accepts, on the resources they arise on."""
+    resources = [cast(cdk.CfnResource, node) for node in stack.node.find_all() if cdk.CfnResource.is_cfn_resource(node)]
+    # CDK's LambdaInvoke allows the function and its versions and aliases (`<arn>:*`): only this stack's functions.
+    invoked = {
+        f"AwsSolutions-IAM5[Resource::<{stack.resolve(function.logical_id)}.Arn>:*]":
+            "a Lambda task may invoke its function's versions and aliases too (CDK's LambdaInvoke grant): only the "
+            "stack's own functions"
+        for function in resources if function.cfn_resource_type == "AWS::Lambda::Function"
+    }
+    wildcards = {f"AwsSolutions-IAM5[Resource::{arn}]": reason
+                 for arn, reason in wildcard_resources(stack.settings.refresh_jobs).items()}
+    for resource in resources:
+        kind = resource.cfn_resource_type
+        if kind == "AWS::Lambda::Function":
+            _acknowledge(resource, LAMBDA_FUNCTION)
+        elif kind == "AWS::IAM::Role":
+            _acknowledge(resource, IAM_ROLE)
+        elif kind == "AWS::Events::Rule":
+            _acknowledge(resource, EVENTS_RULE)
+        elif kind == "AWS::IAM::Policy":
+            _acknowledge(resource, invoked | wildcards)
+            unscoped = _unscoped_actions(stack.resolve(cast(iam.CfnPolicy, resource).policy_document))
+            if unscoped:
+                why: dict[str, list[str]] = defaultdict(list)
+                for action in sorted(unscoped):
+                    why[UNSCOPED_ACTIONS[action]].append(action)
+                _acknowledge(resource, {"AwsSolutions-IAM5[Resource::*]": "Granted on *: " + "; ".join(
+                    f"{', '.join(actions)}: {reason}" for reason, actions in why.items())})
+
+
+def apply(app: cdk.App) -> None:
+    """cdk-nag's AwsSolutions and Serverless packs on the app, with the acknowledgments of every MitosisStack."""
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
+    for node in app.node.children:
+        if isinstance(node, MitosisStack):
+            acknowledge(node)
