@@ -3,8 +3,6 @@ plan expects only, tagged first; awaited while that instance is busy, skipped on
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from mitosis.errors import NotReady, RenameRefused
 from mitosis.handlers import rename
@@ -133,23 +131,45 @@ def test_rename_refuses_when_neither_name_exists(context: FakeLambdaContext, rds
     assert calls == ["DescribeDBInstances", "DescribeDBInstances"]
 
 
-@pytest.mark.parametrize(("status", "fields"), [
-    pytest.param("backing-up", {}, id="backing-up"),
-    pytest.param("modifying", {}, id="modifying"),
-    pytest.param("rebooting", {}, id="rebooting"),
-    pytest.param("available", {"PendingModifiedValues": {"DBInstanceIdentifier": "somewhere-else"}},
-                 id="other-rename-pending"),
-])
-def test_rename_waits_while_the_old_instance_is_busy(context: FakeLambdaContext, stub: Stub, status: str,
-                                                     fields: Any) -> None:
+@pytest.mark.parametrize("status", ["backing-up", "modifying", "rebooting", "renaming"])
+def test_rename_waits_while_the_old_instance_is_busy(context: FakeLambdaContext, stub: Stub, status: str) -> None:
     # Given staging, the old data, is in the middle of something (no tag or modify is scripted)
     rds = stub(rename, "rds")
-    rds.add_response("describe_db_instances", described("staging", status, **fields),
-                     {"DBInstanceIdentifier": "staging"})
+    rds.add_response("describe_db_instances", described("staging", status), {"DBInstanceIdentifier": "staging"})
     not_found(rds, "old-staging")
     # When / Then Rename asks to be retried, saying why
     with pytest.raises(NotReady, match=f"staging is {status}"):
         rename.handler(envelope(RETIRING), context)
+
+
+def test_rename_waits_while_another_rename_of_the_old_instance_is_pending(context: FakeLambdaContext,
+                                                                          stub: Stub) -> None:
+    # Given staging is available, but RDS has accepted a rename of it to another name (no tag or modify is scripted)
+    rds = stub(rename, "rds")
+    rds.add_response("describe_db_instances", described(
+        "staging", PendingModifiedValues={"DBInstanceIdentifier": "somewhere-else"}),
+        {"DBInstanceIdentifier": "staging"})
+    not_found(rds, "old-staging")
+    # When / Then Rename asks to be retried rather than rename it twice
+    with pytest.raises(NotReady):
+        rename.handler(envelope(RETIRING), context)
+
+
+@pytest.mark.xfail(reason="BUG: steps/swap.py rename() says '<name> is available: renaming it once it is available' "
+                          "when an available instance has another rename pending, never naming the pending rename "
+                          "that blocks it", strict=True)
+def test_rename_says_which_pending_rename_it_waits_for(context: FakeLambdaContext, stub: Stub) -> None:
+    # Given staging is available, with a rename of it to another name pending
+    rds = stub(rename, "rds")
+    rds.add_response("describe_db_instances", described(
+        "staging", PendingModifiedValues={"DBInstanceIdentifier": "somewhere-else"}),
+        {"DBInstanceIdentifier": "staging"})
+    not_found(rds, "old-staging")
+    # When Rename waits
+    with pytest.raises(NotReady) as raised:
+        rename.handler(envelope(RETIRING), context)
+    # Then its cause (what the execution fails with once the wait times out) names what it waits for
+    assert "somewhere-else" in str(raised.value)
 
 
 @pytest.mark.parametrize("status", ["available", "modifying"])
