@@ -3,12 +3,13 @@ then the part of the region's replication graph the refresh needs, with the acco
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from mitosis.errors import InvalidInput
 from mitosis.handlers import describe
-from mitosis.models import TAG_GENERATION, TAG_NAME, TAG_TARGET
+from mitosis.models import TAG_GENERATION, TAG_NAME, TAG_TARGET, RefreshJob
 
 from tests.functional.conftest import (
     ACCOUNT,
@@ -33,6 +34,7 @@ PASSWORD = {"secret_arn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:sta
 # The job production -> staging, declaring every field an input may repeat.
 JOB = {"name": "staging", **REQUEST, "restart": ECS_RESTART, "on_restart_failure": "rollback",
        "before_swap": SSM_BEFORE_SWAP, "master_password": PASSWORD}
+DECLARED = ("restart", "before_swap", "master_password", "on_restart_failure")
 QUOTAS = [{"AccountQuotaName": "DBInstances", "Used": 4, "Max": 40},
           {"AccountQuotaName": "AllocatedStorage", "Used": 80, "Max": 100000}]
 
@@ -195,9 +197,7 @@ def test_describe_gives_the_request_the_job_s_declarations_the_input_leaves_out(
     # When the input names only the pair
     result = describe.handler(event(REQUEST), context)
     # Then the request carries the job's declarations
-    request = result["request"]
-    assert {field: request[field] for field in ("restart", "before_swap", "master_password", "on_restart_failure")} \
-        == {field: JOB[field] for field in ("restart", "before_swap", "master_password", "on_restart_failure")}
+    assert {field: result["request"][field] for field in DECLARED} == {field: JOB[field] for field in DECLARED}
 
 
 @pytest.mark.usefixtures("world", "quotas")
@@ -216,3 +216,21 @@ def test_describe_accepts_declared_fields_the_input_repeats_as_declared(
     assert result["request"]["target"] == "staging"
     assert result["request"]["restart"] == ECS_RESTART
     assert result["request"]["on_restart_failure"] == "rollback"
+
+
+@pytest.mark.usefixtures("world", "quotas")
+@pytest.mark.parametrize("job", [
+    pytest.param({**JOB, "schedule": "cron(0 3 ? * SUN *)"}, id="every-field-declared"),
+    pytest.param({"name": "staging", **REQUEST, "schedule": "rate(7 days)"}, id="nothing-declared"),
+])
+def test_describe_accepts_the_input_a_job_s_schedule_sends(context: FakeLambdaContext, monkeypatch: Any,
+                                                           job: Json) -> None:
+    # Given the job as the deployment declares it (the function's REFRESH_JOBS, as the stack writes it)
+    declared = RefreshJob.model_validate(job)
+    monkeypatch.setenv("REFRESH_JOBS", json.dumps([declared.model_dump(mode="json")]))
+    # When its schedule starts an execution with the input it was given
+    result = describe.handler(event(declared.execution_input()), context)
+    # Then the refresh goes on, with the job's declarations
+    expected = declared.model_dump(mode="json")
+    assert {field: result["request"][field] for field in DECLARED} == {field: expected[field] for field in DECLARED}
+    assert (result["request"]["source"], result["request"]["target"]) == ("production", "staging")
