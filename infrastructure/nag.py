@@ -20,12 +20,10 @@ from typing import Any, cast
 
 import aws_cdk as cdk
 from aws_cdk import Acknowledgment, Validations
-from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
-from mitosis.models import EcsTask, SsmCommand
+from mitosis.models import OLD_PREFIX, TEMP_PREFIX, EcsTask, RefreshJob, SsmCommand, final_snapshot_prefix
 
-from infrastructure.functions import STATE_MACHINE_NAME
-from infrastructure.settings import RefreshJob
+from infrastructure.settings import STATE_MACHINE_NAME
 from infrastructure.stack import MitosisStack
 
 # --- by resource type ----------------------------------------------------------------------------------------
@@ -66,7 +64,12 @@ UNSCOPED_ACTIONS = {
                                "tree too, to refuse any plan that touches it), the other states read live state",
     "rds:ListTagsForResource": "read-only; the tags of an instance the instance list returns without them",
     "rds:DescribeDBSnapshots": "read-only; the final snapshots to prune are found by listing",
+    "rds:DescribeAccountAttributes": "read-only, and it supports no resource-level permissions: the account's "
+                                     "quotas, checked before anything is created",
     "ssm:ListCommandInvocations": "read-only, and it supports no resource-level permissions",
+    "ssm:ListCommands": "read-only, and it supports no resource-level permissions",
+    "ssm:DescribeInstanceInformation": "read-only, and it supports no resource-level permissions: whether a "
+                                       "declared command's targets match a managed node",
     "iam:PassRole": "only to ECS tasks (condition iam:PassedToService): the roles are those of the declared "
                     "task definition, which the configuration does not name",
     "xray:PutTraceSegments": "X-Ray supports no resource-level permissions (active tracing)",
@@ -96,16 +99,25 @@ def wildcard_resources(jobs: list[RefreshJob]) -> dict[str, str]:
     wildcards[_arn("states", f"execution:{STATE_MACHINE_NAME}:*")] = (
         "the executions of this state machine only (their names are generated per run), read by the one "
         "refresh per target guard")
+    wildcards[_arn("kms", "key/*")] = (
+        "the customer managed keys of the copies (their old instances' keys, read from RDS at run time) and of "
+        "the declared secrets; only through RDS or Secrets Manager (condition kms:ViaService)")
+    wildcards["arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*"] = (
+        "the enhanced-monitoring role of the old instances, read from RDS at run time; only to RDS enhanced "
+        "monitoring (condition iam:PassedToService)")
     for job in jobs:
         target = job.target
         wildcards |= {
-            _arn("rds", f"db:{target}*"): f"the names of the target tree: {target} and its replicas, which are "
-                                          "named after it (README, Deploying)",
-            _arn("rds", f"db:temp-{target}*"): f"the copies a refresh of {target} builds (temp-<name>)",
-            _arn("rds", f"db:old-{target}*"): f"the instances a refresh of {target} retires (old-<name>)",
-            _arn("rds", f"snapshot:{target}-final-*"): f"the final snapshots of {target}, one per refresh "
-                                                       "(named after its generation)",
+            _arn("rds", f"db:{target}-*"): f"the replicas of {target}, named after it with a hyphen (README, "
+                                           "Deploying)",
+            _arn("rds", f"db:{TEMP_PREFIX}{target}-*"): f"the copies of {target}'s replicas (temp-<name>)",
+            _arn("rds", f"db:{OLD_PREFIX}{target}-*"): f"the replicas of {target} a refresh retires (old-<name>)",
+            _arn("rds", f"snapshot:{final_snapshot_prefix(target)}*"):
+                f"the final snapshots of {target}, one per refresh (named after its generation)",
         }
+        if job.master_password:
+            wildcards[f"{job.master_password.secret_arn}-??????"] = (
+                "the declared secret: Secrets Manager appends six random characters to a secret's ARN")
         for hook in (job.restart, job.before_swap):
             if isinstance(hook, SsmCommand):
                 wildcards[_arn("ec2", "instance/*")] = (
@@ -162,9 +174,10 @@ def acknowledge(stack: MitosisStack) -> None:
             _acknowledge(resource, IAM_ROLE)
         elif kind == "AWS::Events::Rule":
             _acknowledge(resource, EVENTS_RULE)
-        elif kind == "AWS::IAM::Policy":
+        elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             _acknowledge(resource, invoked | wildcards)
-            unscoped = _unscoped_actions(stack.resolve(cast(iam.CfnPolicy, resource).policy_document))
+            # both kinds of policy have a policy_document (CfnPolicy, CfnManagedPolicy)
+            unscoped = _unscoped_actions(stack.resolve(cast(Any, resource).policy_document))
             if unscoped:
                 why: dict[str, list[str]] = defaultdict(list)
                 for action in sorted(unscoped):

@@ -64,7 +64,7 @@ class Permissions(Construct):
         role = function.role
         assert role is not None
         chunks: list[Statements] = [[]]
-        for statement in [part for statement in statements for part in self._fitting(statement)]:
+        for statement in [part for whole in statements for part in self._fitting(whole)]:
             if chunks[-1] and self._size([*chunks[-1], statement]) > MANAGED_POLICY_CHARACTERS:
                 chunks.append([])
             chunks[-1].append(statement)

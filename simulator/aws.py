@@ -212,9 +212,11 @@ class SimulatedAWS:
         if (service, operation) == ("rds", "CreateDBInstanceReadReplica"):
             source = self._describe_instance(str(params.get("SourceDBInstanceIdentifier", "")))
             if source:
+                groups = source.get("DBParameterGroups", [])
+                options = source.get("OptionGroupMemberships", [])
                 facts["implied"] = {
-                    "DBParameterGroupName": next((g["DBParameterGroupName"] for g in source.get("DBParameterGroups", [])), None),
-                    "OptionGroupName": next((g["OptionGroupName"] for g in source.get("OptionGroupMemberships", [])), None),
+                    "DBParameterGroupName": groups[0]["DBParameterGroupName"] if groups else None,
+                    "OptionGroupName": options[0]["OptionGroupName"] if options else None,
                     "DBSubnetGroupName": (source.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
                     "KmsKeyId": source.get("KmsKeyId") if source.get("StorageEncrypted") else None,
                 }

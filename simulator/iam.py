@@ -209,7 +209,8 @@ def _passed_roles(params: dict[str, Any]) -> list[Authorization]:
     # Enhanced monitoring hands RDS a role: the caller needs iam:PassRole on it.
     if not params.get("MonitoringRoleArn"):
         return []
-    return [_pair("iam:PassRole", params["MonitoringRoleArn"], **{"iam:PassedToService": "monitoring.rds.amazonaws.com"})]
+    return [_pair("iam:PassRole", params["MonitoringRoleArn"],
+                  **{"iam:PassedToService": "monitoring.rds.amazonaws.com"})]
 
 
 def _implied(call: Call) -> dict[str, Any]:

@@ -101,9 +101,11 @@ def fifty_jobs() -> dict[str, Any]:
     for n in range(50):
         target = f"staging-{n:02d}-environment"
         jobs.append({
-            "name": f"job-{n:02d}", "source": f"production-{n % 5}", "target": target, "schedule": "cron(0 3 ? * SUN *)",
+            "name": f"job-{n:02d}", "source": f"production-{n % 5}", "target": target,
+            "schedule": "cron(0 3 ? * SUN *)",
             "restart": {"type": "ecs", "cluster": f"cluster-{n}", "services": ["web", "worker"]},
-            "before_swap": {"type": "ssm", "document": "scrub-data", "targets": [{"Key": "tag:app", "Values": [target]}]},
+            "before_swap": {"type": "ssm", "document": "scrub-data",
+                            "targets": [{"Key": "tag:app", "Values": [target]}]},
             "master_password": {"secret_arn": f"arn:aws:secretsmanager:us-west-2:123456789012:secret:{target}-pw"},
         })
     return {"refresh_jobs": jobs}

@@ -210,8 +210,9 @@ def test_an_instance_port_is_read_where_describe_reports_it(entry, port):
 
 # --- hooks only as declared ----------------------------------------------------------------------------------
 
-JOB = RefreshJob(name="demo", source="mitosis-prod", target="mitosis-demo", restart=EcsRestart(**ECS),
-                 master_password={"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw"})
+JOB = RefreshJob.model_validate({
+    "name": "demo", "source": "mitosis-prod", "target": "mitosis-demo", "restart": ECS,
+    "master_password": {"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw"}})
 
 
 def test_an_input_without_hooks_takes_its_jobs_declarations():

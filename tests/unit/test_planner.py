@@ -29,7 +29,7 @@ def own_tags(params: dict[str, Any]) -> list[dict[str, str]]:
     return [t for t in params["Tags"] if not t["Key"].startswith("stack-mitosis:")]
 
 
-def operations(plan: Plan) -> list[tuple[str, str, str | None]]:
+def operations(plan: Plan) -> list[tuple[str, Any, Any]]:
     """(operation, instance, new name or replication source) for each line of the flight plan."""
     return [(op.op, op.params.get("DBInstanceIdentifier"),
              op.params.get("NewDBInstanceIdentifier") or op.params.get("SourceDBInstanceIdentifier"))
@@ -41,7 +41,7 @@ def clone(plan: Plan) -> dict[str, Any]:
     return plan.root.create.request
 
 
-MYSQL = {"Engine": "mysql", "EngineVersion": "8.0.35"}
+MYSQL: dict[str, Any] = {"Engine": "mysql", "EngineVersion": "8.0.35"}
 STAGING = graph(
     instance("production", replicas=["production-replica"], BackupRetentionPeriod=7, **MYSQL),
     instance("production-replica", source="production", **MYSQL),
@@ -197,7 +197,7 @@ def test_a_copy_that_inherits_the_right_parameter_group_is_not_modified() -> Non
 
 
 def test_an_oracle_copy_takes_its_parameter_group_at_creation() -> None:
-    oracle = {"Engine": "oracle-ee", "EngineVersion": "19.0.0.0"}
+    oracle: dict[str, Any] = {"Engine": "oracle-ee", "EngineVersion": "19.0.0.0"}
     tree = graph(instance("production", **{**PRODUCTION, **oracle}), instance("staging", **{**SETTINGS, **oracle}))
     plan = plan_refresh(tree, request())
     assert clone(plan)["DBParameterGroupName"] == "demo-mysql8"
@@ -220,7 +220,7 @@ def test_a_pending_parameter_group_is_taken_and_the_plan_says_so() -> None:
 def test_small_gp3_volumes_get_no_iops_or_throughput(engine: str, size: int, provisioned: bool) -> None:
     # gp3 below the engine's threshold has a fixed baseline that DescribeDBInstances reports: sending it back
     # is refused (RDS User Guide, gp3 storage)
-    volume = {"Engine": engine, "EngineVersion": "8.0.35", "StorageType": "gp3", "AllocatedStorage": size,
+    volume: dict[str, Any] = {"Engine": engine, "EngineVersion": "8.0.35", "StorageType": "gp3", "AllocatedStorage": size,
               "Iops": 12000, "StorageThroughput": 500}
     plan = plan_refresh(graph(instance("production", **volume), instance("staging", **volume)), request())
     assert ("Iops" in clone(plan), "StorageThroughput" in clone(plan)) == (provisioned, provisioned)
@@ -279,7 +279,7 @@ def test_a_target_in_another_vpc_is_refused_until_a_restore_based_clone() -> Non
 def test_a_managed_master_password_is_refused(managed: str) -> None:
     # "Managing master user passwords with Secrets Manager isn't supported for ... Creating a read replica when
     # the source DB ... manages credentials with Secrets Manager"; a target's managed secret is deleted with it
-    secret = {"MasterUserSecret": {"SecretArn": "arn:aws:secretsmanager:us-west-2:1:secret:rds!db-1"}}
+    secret: dict[str, Any] = {"MasterUserSecret": {"SecretArn": "arn:aws:secretsmanager:us-west-2:1:secret:rds!db-1"}}
     tree = graph(instance("production", **(secret if managed == "production" else {})),
                  instance("staging", **(secret if managed == "staging" else {})))
     with pytest.raises(PlanRefused, match=f"'{managed}' has its master password managed by RDS"):

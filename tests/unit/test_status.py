@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from typing import Any
 
+import pytest
 from mitosis.models import DBInstance, Expectation
 from mitosis.status import (
     Readiness,
@@ -50,7 +50,7 @@ def test_only_the_exact_available_status_is_ready(status):
     assert readiness(status) is not Readiness.READY
 
 
-# --- readiness of a hook (restart or before-swap) ----------------------------------------------------------------------------------
+# --- readiness of a hook (restart or before-swap) ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("statuses", [["COMPLETED"], ["COMPLETED", "COMPLETED"], ["Success"], ["Success"] * 3])
@@ -130,8 +130,8 @@ def group(name: str = "demo", status: str = "in-sync") -> list[dict[str, str]]:
     pytest.param(instance("storage-optimization"), expect(ready=["available", "storage-optimization"]),
                  Readiness.READY, id="storage-optimization-counts"),
     # a modification RDS accepted but has not started: the instance still says available
-    pytest.param(instance(PendingModifiedValues={"MasterUserPassword": "****"}), expect(settled=["MasterUserPassword"]),
-                 Readiness.WAIT, id="password-pending"),
+    pytest.param(instance(PendingModifiedValues={"MasterUserPassword": "****"}),
+                 expect(settled=["MasterUserPassword"]), Readiness.WAIT, id="password-pending"),
     pytest.param(instance(PendingModifiedValues={"DBInstanceClass": "x"}), expect(settled=["MasterUserPassword"]),
                  Readiness.READY, id="another-change-pending"),
     pytest.param(instance(BackupRetentionPeriod=0), expect(values={"BackupRetentionPeriod": 3}), Readiness.WAIT,
