@@ -79,9 +79,6 @@ def test_configure_skips_when_the_retention_is_already_set(context: FakeLambdaCo
     pytest.param({"DBParameterGroups": [{"DBParameterGroupName": "staging-params",
                                          "ParameterApplyStatus": "in-sync"}], "BackupRetentionPeriod": 0},
                  id="no-backups"),
-    pytest.param({"DBParameterGroups": [{"DBParameterGroupName": "staging-params",
-                                         "ParameterApplyStatus": "in-sync"}], "BackupRetentionPeriod": 3,
-                  "PendingModifiedValues": {"BackupRetentionPeriod": 3}}, id="retention-still-pending"),
 ])
 def test_configure_makes_the_plan_s_request_while_its_result_is_not_in_effect(context: FakeLambdaContext,
                                                                               stub: Stub, fields: Any) -> None:

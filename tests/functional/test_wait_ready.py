@@ -43,8 +43,7 @@ def test_wait_ready_is_not_ready_while_the_instance_does_not_exist(context: Fake
 
 
 @pytest.mark.parametrize("status", ["creating", "modifying", "renaming", "backing-up", "rebooting", "upgrading",
-                                    "storage-optimization", "configuring-enhanced-monitoring",
-                                    "a-status-added-later"])
+                                    "configuring-enhanced-monitoring", "a-status-added-later"])
 def test_wait_ready_is_not_ready_while_the_instance_is_busy(context: FakeLambdaContext, stub: Stub,
                                                             status: str) -> None:
     # Given the instance is in a status it leaves by itself
