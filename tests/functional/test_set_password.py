@@ -111,8 +111,8 @@ def test_every_log_line_carries_the_execution_and_target_of_its_invocation(conte
     set_password.handler(envelope({**change(other), "DBInstanceIdentifier": "temp-other"}, target="other",
                                   execution="other-run"), context)
     second = logs()[len(first):]
-    # Then every line of each invocation says which execution and target it works for, and no key of the first
-    # invocation leaks into the second
+    # Then every line of each invocation says which execution and target it works for (the keys follow each
+    # envelope: the logger is shared by the invocations of a warm function)
     assert first and second
     assert all((line["execution"], line["target"]) == (EXECUTION, "staging") for line in first)
     assert all((line["execution"], line["target"]) == ("other-run", "other") for line in second)
