@@ -23,7 +23,7 @@ class Handler(Protocol):
 
     payload: type[BaseModel]
 
-    def __call__(self, event: dict[str, Any], context: LambdaContext) -> Any: ...
+    def __call__(self, event: dict[str, Any], context: Any) -> Any: ...  # context: Lambda's LambdaContext
 
 
 def lambda_handler(payload: type[Payload]) -> Callable[[Callable[[Payload], Any]], Handler]:

@@ -47,6 +47,23 @@ def is_busy(instance: DBInstance) -> bool:
     return instance.DBInstanceStatus != "available" or renaming_to(instance) is not None
 
 
+def state_of(instance: DBInstance | None) -> str:
+    """What an instance is doing, for a person: its status, a rename or changes RDS has accepted but not
+    started, a parameter group not in sync."""
+    if instance is None:
+        return "does not exist yet"
+    parts = [instance.DBInstanceStatus]
+    if renaming_to(instance):
+        parts.append(f"pending rename to {renaming_to(instance)}")
+    others = sorted(key for key in instance.PendingModifiedValues if key != "DBInstanceIdentifier")
+    if others:
+        parts.append(f"pending {', '.join(others)}")
+    group = instance.parameter_group
+    if group is not None and group.ParameterApplyStatus != "in-sync":
+        parts.append(f"parameter group {group.DBParameterGroupName} {group.ParameterApplyStatus}")
+    return ", ".join(parts)
+
+
 def progress(instance: DBInstance | None, expect: Expectation) -> Readiness:
     """How far the awaited result is: READY once the instance is in a ready status with every expected result
     in effect; STUCK when it is in a status it will not leave by itself; WAIT otherwise (a new name not there

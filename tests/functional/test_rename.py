@@ -155,9 +155,6 @@ def test_rename_waits_while_another_rename_of_the_old_instance_is_pending(contex
         rename.handler(envelope(RETIRING), context)
 
 
-@pytest.mark.xfail(reason="BUG: steps/swap.py rename() says '<name> is available: renaming it once it is available' "
-                          "when an available instance has another rename pending, never naming the pending rename "
-                          "that blocks it", strict=True)
 def test_rename_says_which_pending_rename_it_waits_for(context: FakeLambdaContext, stub: Stub) -> None:
     # Given staging is available, with a rename of it to another name pending
     rds = stub(rename, "rds")

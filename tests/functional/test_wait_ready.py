@@ -136,9 +136,6 @@ def test_wait_ready_fails_for_a_parameter_group_that_failed_to_apply(context: Fa
     assert type(raised.value).__name__ == "InstanceFailed"
 
 
-@pytest.mark.xfail(reason="BUG: steps/build.py await_result reports a parameter group that failed to apply as "
-                          "'<copy> is available: it will not become available by itself.', never naming the group or "
-                          "its failed-to-apply state", strict=True)
 def test_wait_ready_says_which_parameter_group_failed_to_apply(context: FakeLambdaContext, stub: Stub) -> None:
     # Given the copy's new parameter group failed to apply
     instance_is(stub, **group("failed-to-apply"))

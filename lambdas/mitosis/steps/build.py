@@ -8,8 +8,8 @@ from collections.abc import Callable
 from mitosis.adapters.rds import Rds
 from mitosis.adapters.secrets import Secrets
 from mitosis.errors import InstanceFailed, NotReady
-from mitosis.models import Call, DBInstance, Expectation, Outcome, Params, PasswordChange
-from mitosis.status import Readiness, is_busy, progress
+from mitosis.models import Call, Expectation, Outcome, Params, PasswordChange
+from mitosis.status import Readiness, is_busy, progress, state_of
 
 
 def create_copy(rds: Rds, call: Call) -> Outcome:
@@ -55,19 +55,11 @@ def await_result(rds: Rds, expect: Expectation) -> Outcome:
     instance = rds.describe(expect.DBInstanceIdentifier)
     state = progress(instance, expect)
     if state is Readiness.STUCK:
-        assert instance is not None
-        raise InstanceFailed(f"{expect.DBInstanceIdentifier} is {instance.DBInstanceStatus}: it will not become "
-                             "available by itself.")
+        raise InstanceFailed(f"{expect.DBInstanceIdentifier} is {state_of(instance)}: RDS does not leave this by "
+                             "itself.")
     if state is Readiness.WAIT:
-        raise NotReady(f"{expect.DBInstanceIdentifier}: {_waiting_for(instance)}")
+        raise NotReady(f"{expect.DBInstanceIdentifier}: {state_of(instance)}")
     return Outcome(DBInstanceIdentifier=expect.DBInstanceIdentifier, action="ready")
-
-
-def _waiting_for(instance: DBInstance | None) -> str:
-    if instance is None:
-        return "does not exist yet"
-    pending = f", pending {sorted(instance.PendingModifiedValues)}" if instance.PendingModifiedValues else ""
-    return f"{instance.DBInstanceStatus}{pending}"
 
 
 def _modify_unless_done(rds: Rds, call: Call, request: Callable[[Params], None], action: str) -> Outcome:
@@ -78,6 +70,6 @@ def _modify_unless_done(rds: Rds, call: Call, request: Callable[[Params], None],
     if instance is not None and progress(instance, call.expect) is Readiness.READY:
         return Outcome(DBInstanceIdentifier=identifier, action="skipped")
     if instance is not None and is_busy(instance):
-        raise NotReady(f"{identifier}: {_waiting_for(instance)}")
+        raise NotReady(f"{identifier}: {state_of(instance)}")
     request(call.request)
     return Outcome(DBInstanceIdentifier=identifier, action=action)

@@ -23,9 +23,11 @@ def check_no_other_refresh(sfn: StepFunctions, refresh: Refresh) -> dict[str, An
     """One refresh per target: of two executions for one target started together, the earlier one (then the
     smaller name) goes on, the other stops here."""
     run, target = refresh.run, refresh.request.target
+    if refresh.request.dry_run:  # a dry run changes nothing: it neither waits for nor stops a refresh
+        return {"target": target, "running": False}
     rivals = [e for e in sfn.running_executions(run.state_machine)
-              if e["name"] != run.name and isinstance(e["input"], dict) and
-              str(e["input"].get("target", "")).lower() == target]
+              if e["name"] != run.name and isinstance(e["input"], dict) and not e["input"].get("dry_run")
+              and str(e["input"].get("target", "")).lower() == target]
     mine = (_started(run.started), run.name)
     earlier = sorted((_started(e["startDate"]), e["name"]) for e in rivals)
     if earlier and earlier[0] < mine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mitosis.adapters.rds import Rds
 from mitosis.errors import NotReady, RenameRefused, RestoreFailed
 from mitosis.models import InstanceRef, Outcome, Rename, Restoration, old_name, protection, temp_name
-from mitosis.status import Restore, is_busy, is_copy_of, rename_done, renaming_to, restore_step
+from mitosis.status import Restore, is_busy, is_copy_of, rename_done, renaming_to, restore_step, state_of
 
 
 def rename(rds: Rds, step: Rename) -> Outcome:
@@ -21,7 +21,7 @@ def rename(rds: Rds, step: Rename) -> Outcome:
         raise RenameRefused(f"'{current_name}' is not {expected} (generation {step.generation}): not renaming it "
                             f"to '{new_name}'.")
     if is_busy(current):
-        raise NotReady(f"{current_name} is {current.DBInstanceStatus}: renaming it once it is available")
+        raise NotReady(f"{current_name} is {state_of(current)}: renaming it once it is free")
     if step.tags:
         rds.add_tags(current.DBInstanceArn, [t.model_dump() for t in step.tags])
     rds.modify(step.rename)
