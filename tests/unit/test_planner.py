@@ -220,8 +220,8 @@ def test_a_pending_parameter_group_is_taken_and_the_plan_says_so() -> None:
 def test_small_gp3_volumes_get_no_iops_or_throughput(engine: str, size: int, provisioned: bool) -> None:
     # gp3 below the engine's threshold has a fixed baseline that DescribeDBInstances reports: sending it back
     # is refused (RDS User Guide, gp3 storage)
-    volume: dict[str, Any] = {"Engine": engine, "EngineVersion": "8.0.35", "StorageType": "gp3", "AllocatedStorage": size,
-              "Iops": 12000, "StorageThroughput": 500}
+    volume: dict[str, Any] = {"Engine": engine, "EngineVersion": "8.0.35", "StorageType": "gp3",
+                              "AllocatedStorage": size, "Iops": 12000, "StorageThroughput": 500}
     plan = plan_refresh(graph(instance("production", **volume), instance("staging", **volume)), request())
     assert ("Iops" in clone(plan), "StorageThroughput" in clone(plan)) == (provisioned, provisioned)
     assert clone(plan)["StorageType"] == "gp3"
