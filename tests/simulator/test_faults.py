@@ -130,12 +130,13 @@ def test_step_functions_calls_a_handler_makes_are_recorded(sim, aws):
         ("stepfunctions", "ListStateMachines", "FunctionsCheckConcurrencyFunction", {})]
 
 
-def test_calls_carry_the_tags_the_instances_they_name_had_before_the_call(sim, aws):
+def test_calls_carry_the_tags_the_instances_they_name_had_before_the_call(sim, aws, clock):
     rds = aws("rds")
     with sim.recording():
         rds.add_tags_to_resource(ResourceName=DEMO_ARN, Tags=[{"Key": "stack-mitosis:target", "Value": "demo"}])
         rds.modify_db_instance(DBInstanceIdentifier="demo", NewDBInstanceIdentifier="old-demo", ApplyImmediately=True)
         rds.create_db_instance_read_replica(DBInstanceIdentifier="temp-demo", SourceDBInstanceIdentifier="prod")
+        clock.t = 30  # the rename has started: demo is old-demo now
         with pytest.raises(ClientError):
             rds.delete_db_instance(DBInstanceIdentifier="demo", SkipFinalSnapshot=True)
     assert [c["resource_tags"] for c in sim.calls] == [

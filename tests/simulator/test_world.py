@@ -10,7 +10,7 @@ import pytest
 from simulator.latency import Latency, load_latency
 from simulator.world import WorldError, validate_world
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "world-example.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "simulator" / "examples" / "world-example.json"
 
 
 def test_example_world_loads_every_instance_available_at_time_zero_with_its_settings(make_sim):

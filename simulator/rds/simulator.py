@@ -1,0 +1,810 @@
+"""RdsSimulator: moto's RDS backend answering as RDS does (the rules are described in simulator.rds)."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ec2.models import ec2_backends
+from moto.rds.models import DBInstance, RDSBackend, rds_backends
+
+from simulator.faults import AwsError
+from simulator.latency import INSTANT, Latency, to_datetime
+from simulator.rds import account, engines, modify, storage
+from simulator.rds.lifecycle import GONE, Event, Lifecycle, Pending, lived_phases, union_length
+
+Forward = Callable[[str, dict[str, Any]], dict[str, Any]]
+TAGGING = frozenset({"ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource"})
+
+IDENTIFIER = re.compile(r"[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)")
+IDENTIFIER_RULES = (
+    "Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; "
+    "and must not end with a hyphen or contain two consecutive hyphens."
+)
+NO_BACKUPS = (
+    "Automated backups are not enabled for this database instance. To enable automated backups, "
+    "use ModifyDBInstance to set the backup retention period to a non-zero value."
+)
+DEFAULT_SUBNET_GROUP = "default"
+# The statuses a source may have for CreateDBInstanceReadReplica and CreateDBSnapshot.
+SNAPSHOT_STATUSES = frozenset({"available", "storage-optimization"})
+DELETE_REFUSED = frozenset({"creating", "deleting", "renaming", "rebooting"})
+# CreateDBInstanceReadReplica settings that AWS does not take from the source: (request key, moto attribute,
+# default). botocore rds service model, CreateDBInstanceReadReplica: CopyTagsToSnapshot "By default, tags
+# aren't copied."; MonitoringInterval "The default is 0."; EnableIAMDatabaseAuthentication "By default, mapping
+# isn't enabled."; DeletionProtection "By default, deletion protection isn't enabled."; MultiAZ "independent of
+# whether the source is a Multi-AZ DB instance" (Single-AZ unless asked). Tags: undocumented, assumed not
+# inherited. Everything else is the source's: "All other attributes (including DB security groups and DB
+# parameter groups) are inherited from the source DB instance or cluster, except as specified."
+REPLICA_DEFAULTS: tuple[tuple[str, str, Callable[[], Any]], ...] = (
+    ("MultiAZ", "multi_az", lambda: False),
+    ("CopyTagsToSnapshot", "copy_tags_to_snapshot", lambda: False),
+    ("MonitoringInterval", "monitoring_interval", lambda: 0),
+    ("MonitoringRoleArn", "monitoring_role_arn", lambda: None),
+    ("EnableIAMDatabaseAuthentication", "enable_iam_database_authentication", lambda: False),
+    ("DeletionProtection", "deletion_protection", lambda: False),
+    ("Tags", "tags", list),
+)
+# Request keys moto stores under an attribute its describe does not read: request key -> described attribute.
+ATTRIBUTE_OF = {
+    "DBPortNumber": "port",
+    "EnablePerformanceInsights": "performance_insights_enabled",
+    "EnableCloudwatchLogsExports": "enabled_cloudwatch_logs_exports",
+}
+# The request keys that can name a DB instance (its identifier or ARN).
+NAMING_KEYS = ("DBInstanceIdentifier", "SourceDBInstanceIdentifier", "NewDBInstanceIdentifier", "ResourceName")
+OK = {"HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
+
+
+def _instance_name(identifier: str) -> str:
+    """An instance identifier, also when given as its ARN."""
+    return identifier.split(":db:")[-1]
+
+
+def _apply_aliases(db: DBInstance, request: Mapping[str, Any]) -> None:
+    for key, attribute in ATTRIBUTE_OF.items():
+        if key in request:
+            setattr(db, attribute, copy.deepcopy(request[key]))  # moto mutates some lists in place
+
+
+def invalid_state(db: DBInstance, what: str = "") -> AwsError:
+    return AwsError(
+        "InvalidDBInstanceState",
+        f"Database instance {db.db_instance_identifier} is not in available state (it is {db.status}){what}.",
+    )
+
+
+class RdsSimulator:
+    def __init__(
+        self,
+        region: str,
+        now: Callable[[], float],
+        latency: Callable[[], Latency],
+        status_fault: Callable[[Mapping[str, Any]], str | None],
+    ) -> None:
+        self.region = region
+        self._now = now
+        self._latency = latency
+        self._status_fault = status_fault
+        self._lifecycles: dict[str, Lifecycle] = {}  # by DbiResourceId: stable across renames
+        self._reserved: dict[str, float] = {}  # identifier freed or claimed by a rename -> until when
+        self._snapshot_origins: dict[str, str] = {}
+        self._sequence = itertools.count()
+        self._moto: Forward | None = None  # moto itself, for changes that reach an instance later
+        self._handlers: dict[str, Callable[[dict[str, Any], Forward], dict[str, Any]]] = {
+            "CreateDBInstance": self._create,
+            "CreateDBInstanceReadReplica": self._create_replica,
+            "RestoreDBInstanceFromDBSnapshot": self._restore,
+            "PromoteReadReplica": self._promote,
+            "ModifyDBInstance": self._modify,
+            "RebootDBInstance": self._reboot,
+            "DeleteDBInstance": self._delete,
+            "CreateDBSnapshot": self._create_snapshot,
+            "DescribeAccountAttributes": lambda params, forward: account.describe(self.backend),
+        }
+
+    @property
+    def backend(self) -> RDSBackend:
+        return rds_backends[DEFAULT_ACCOUNT_ID][self.region]
+
+    def call(self, operation: str, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        """Answer one RDS call; `forward(operation, params)` asks moto itself."""
+        self._moto = forward
+        self.settle()
+        if operation in TAGGING:
+            self._check_tagged(params["ResourceName"])
+        handler = self._handlers.get(operation)
+        response = handler(params, forward) if handler else forward(operation, params)
+        if isinstance(response.get("DBInstance"), dict):
+            self._present(response["DBInstance"])
+        for instance in response.get("DBInstances", []):
+            self._present(instance)
+        return response
+
+    def _setup(self) -> bool:
+        """Whether the world is being loaded (SimulatedAWS loads it with the INSTANT latency model)."""
+        return self._latency() is INSTANT
+
+    def settle(self) -> None:
+        """Run what was due by now (in time order), then write the statuses of now into moto's objects."""
+        now = self._now()
+        while True:
+            due: list[tuple[float, int, Lifecycle, Event | None]] = []
+            for lc in self._lifecycles.values():
+                if lc.removed:
+                    continue
+                due += [(event.t, event.seq, lc, event) for event in lc.events if event.t <= now]
+                if lc.pending is not None and lc.pending.starts <= now:
+                    due.append((lc.pending.starts, lc.pending.seq, lc, None))
+            if not due:
+                break
+            t, _, lc, event = min(due, key=lambda item: (item[0], item[1]))
+            if event is None:
+                self._start_modification(lc, t)
+            else:
+                lc.events.remove(event)
+                event.action(t)
+        backups = not self._setup()
+        for lc in self._lifecycles.values():
+            if not lc.removed:
+                lc.db.status = lc.status_at(now, backups)
+
+    # What DescribeDBInstances shows beyond moto
+
+    def _present(self, instance: dict[str, Any]) -> None:
+        lc = self._lifecycles.get(instance.get("DbiResourceId", ""))
+        if lc is None:
+            return
+        db, now = lc.db, self._now()
+        pending = modify.pending_values({**lc.deferred, **lc.in_flight, **(lc.pending.request if lc.pending else {})})
+        if pending:
+            instance["PendingModifiedValues"] = pending
+        else:
+            instance.pop("PendingModifiedValues", None)
+        for group in instance.get("DBParameterGroups", []):
+            group["ParameterApplyStatus"] = lc.parameter_status_at(now)
+        provisioned = None if db.iops is None else int(db.iops)
+        iops, throughput = storage.reported(
+            db.engine, db.storage_type, db.allocated_storage, provisioned, db.storage_throughput
+        )
+        for key, value in (("Iops", iops), ("StorageThroughput", throughput)):
+            if value is None:
+                instance.pop(key, None)
+            else:
+                instance[key] = value
+        if "MasterUserSecret" in instance:
+            instance["MasterUserSecret"]["SecretStatus"] = "active"
+
+    # Reports
+
+    def instances(self, forward: Forward) -> list[dict[str, Any]]:
+        """Every instance as DescribeDBInstances shows it now, plus data_origin."""
+        self.settle()
+        described: list[dict[str, Any]] = []
+        marker: dict[str, Any] = {}
+        while True:
+            page = forward("DescribeDBInstances", marker)
+            described += page["DBInstances"]
+            if not page.get("Marker"):
+                break
+            marker = {"Marker": page["Marker"]}
+        report = []
+        for instance in described:
+            self._present(instance)
+            lc = self._lifecycles.get(instance["DbiResourceId"])
+            report.append(
+                {
+                    "ReadReplicaSourceDBInstanceIdentifier": None,
+                    "ReadReplicaDBInstanceIdentifiers": [],
+                    "TagList": [],
+                    **instance,
+                    "data_origin": lc.data_origin if lc else None,
+                }
+            )
+        return sorted(report, key=lambda i: i["DBInstanceIdentifier"])
+
+    def snapshots(self, forward: Forward) -> list[dict[str, Any]]:
+        self.settle()
+        described = forward("DescribeDBSnapshots", {})["DBSnapshots"]
+        report = [{**s, "data_origin": self._snapshot_origins.get(s["DBSnapshotIdentifier"])} for s in described]
+        return sorted(report, key=lambda s: s["DBSnapshotIdentifier"])
+
+    def downtime(self, names: list[str], until: float) -> dict[str, float]:
+        """For each name, the virtual time in [0, until] when no `available` instance held it (daily backups,
+        being `backing-up`, count)."""
+        self.settle()
+        held: dict[str, list[tuple[float, float]]] = {name.lower(): [] for name in names}
+        for lc in self._lifecycles.values():
+            for identifier, start, end in lc.available_spans(until):
+                start, end = max(start, 0.0), min(end, until)
+                if identifier in held and end > start:
+                    held[identifier].append((start, end))
+        return {name: max(until, 0.0) - union_length(held[name.lower()]) for name in names}
+
+    def status_history(self, until: float) -> list[dict[str, Any]]:
+        """Every status each instance went through in [0, until], in time order: the statuses a workflow waited
+        through. `deleted` (not an RDS status) marks the end of a deletion, when the instance is gone."""
+        self.settle()
+        history = []
+        for lc in self._lifecycles.values():
+            for phase in lived_phases(lc.effective_phases(until), until):
+                history.append({"t": phase.start, "DBInstanceIdentifier": phase.identifier,
+                                "DBInstanceStatus": phase.status, "DbiResourceId": lc.db.dbi_resource_id})
+        return sorted(history, key=lambda entry: entry["t"])  # stable: one instance's entries keep their order
+
+    def resource_tags(self, params: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+        """The tags of the DB instances a request names (by identifier or ARN) as they are now, before the call,
+        keyed by the ARN the request names them with: what IAM evaluates `aws:ResourceTag/<key>` conditions
+        against. An instance that does not exist (yet) is left out."""
+        self.settle()
+        tags: dict[str, dict[str, str]] = {}
+        for key in NAMING_KEYS:
+            name = params.get(key)
+            if not isinstance(name, str) or (name.startswith("arn:") and ":db:" not in name):
+                continue
+            db = self.backend.databases.get(_instance_name(name))
+            if db is not None:
+                arn = name if name.startswith("arn:") else f"arn:aws:rds:{self.region}:{DEFAULT_ACCOUNT_ID}:db:{name}"
+                tags[arn] = {tag["Key"]: tag["Value"] for tag in db.tags or []}
+        return tags
+
+    # Bookkeeping
+
+    def _get(self, identifier: str) -> Lifecycle:
+        db = self.backend.databases.get(_instance_name(identifier))
+        if db is None:
+            raise AwsError("DBInstanceNotFound", f"DBInstance {identifier} not found.")
+        return self._lifecycles[db.dbi_resource_id]
+
+    @staticmethod
+    def _require_available(lc: Lifecycle) -> None:
+        if lc.db.status != "available":
+            raise invalid_state(lc.db)
+
+    def _check_new(self, identifier: str, parameter: str = "DBInstanceIdentifier") -> None:
+        if not IDENTIFIER.fullmatch(identifier):
+            raise AwsError(
+                "InvalidParameterValue", f"The parameter {parameter} is not a valid identifier. {IDENTIFIER_RULES}"
+            )
+        taken = identifier in self.backend.databases
+        if taken or self._reserved.get(identifier.lower(), -math.inf) > self._now():
+            raise AwsError("DBInstanceAlreadyExists", "DB instance already exists")
+
+    def _check_parameter_group(self, name: str, db: DBInstance | None = None) -> None:
+        """The group must exist (moto takes any name on a replica, then fails to describe it) and, for an
+        instance, be of its family: botocore rds service model, ModifyDBInstance.DBParameterGroupName,
+        "Constraints: Must be in the same DB parameter group family as the DB instance." """
+        if name.startswith("default."):
+            family = name[len("default."):]
+        elif name in self.backend.db_parameter_groups:
+            family = self.backend.db_parameter_groups[name].family or ""
+        else:
+            raise AwsError("DBParameterGroupNotFound", f"DB Parameter Group {name} not found.")
+        if db is not None and family != engines.parameter_group_family(db.engine, db.engine_version):
+            raise AwsError(
+                "InvalidParameterCombination",
+                f"The parameter group {name} with DBParameterGroupFamily {family} can't be used for this instance. "
+                "Use a parameter group with DBParameterGroupFamily "
+                f"{engines.parameter_group_family(db.engine, db.engine_version)}.",
+            )
+
+    def _check_option_group(self, name: str) -> None:
+        """moto takes any option group on a modify; RDS refuses a missing one."""
+        if not name.startswith("default:") and name not in self.backend.option_groups:
+            raise AwsError("OptionGroupNotFoundFault", f"Specified OptionGroupName: {name} not found.")
+
+    def _check_quotas(self, instances: int, gib: int) -> None:
+        """InstanceQuotaExceededFault / StorageQuotaExceededFault (botocore rds service model, error shapes of
+        CreateDBInstance, CreateDBInstanceReadReplica, RestoreDBInstanceFromDBSnapshot)."""
+        maxima, used = account.quotas(self.backend), account.usage(self.backend)
+        if used["DBInstances"] + instances > maxima["DBInstances"]:
+            raise AwsError(
+                "InstanceQuotaExceeded",
+                "The request would result in the user exceeding the allowed number of DB instances.",
+            )
+        if used["AllocatedStorage"] + gib > maxima["AllocatedStorage"]:
+            raise AwsError(
+                "StorageQuotaExceeded",
+                "The request would result in the user exceeding the allowed amount of storage available across "
+                "all DB instances.",
+            )
+
+    def _adopt(self, db: DBInstance, data_origin: str, forward: Forward) -> Lifecycle:
+        """Start the simulator's bookkeeping of an instance moto just created."""
+        # moto builds replicas and restores by shallow copy: lists and dicts would stay shared with the source.
+        for name, value in list(vars(db).items()):
+            if isinstance(value, list | dict):
+                setattr(db, name, copy.deepcopy(value))
+        db.dbi_resource_id = f"db-{len(self._lifecycles) + 1:026d}"
+        db.created = db.instance_create_time = to_datetime(self._now())
+        if getattr(db, "db_subnet_group", None) is None:
+            # An instance created without a DB subnet group is in the default VPC's "default" group.
+            self._default_subnet_group(forward)
+            db.db_subnet_group_name = DEFAULT_SUBNET_GROUP
+        if db.storage_encrypted and db.kms_key_id in (None, "default_kms_key_id"):
+            # CreateDBInstance.KmsKeyId: "If StorageEncrypted is enabled, and you do not specify a value for the
+            # KmsKeyId parameter, then Amazon RDS uses your default KMS key."
+            db.kms_key_id = f"arn:aws:kms:{self.region}:{DEFAULT_ACCOUNT_ID}:alias/aws/rds"
+        lc = Lifecycle(db, data_origin)
+        lc.set_backups(self._now(), db.backup_retention_period, db.preferred_backup_window)
+        self._lifecycles[db.dbi_resource_id] = lc
+        return lc
+
+    def _default_subnet_group(self, forward: Forward) -> None:
+        if DEFAULT_SUBNET_GROUP in self.backend.subnet_groups:
+            return
+        ec2 = ec2_backends[DEFAULT_ACCOUNT_ID][self.region]
+        subnets = [subnet.id for subnet in ec2.get_default_subnets().values()]
+        forward(
+            "CreateDBSubnetGroup",
+            {"DBSubnetGroupName": DEFAULT_SUBNET_GROUP, "DBSubnetGroupDescription": "default", "SubnetIds": subnets},
+        )
+
+    def _vpc_of(self, db: DBInstance) -> str:
+        group = getattr(db, "db_subnet_group", None)
+        return group.vpc_id if group is not None else ec2_backends[DEFAULT_ACCOUNT_ID][self.region].default_vpc.id
+
+    def _default_security_group(self, vpc_id: str) -> str:
+        group = ec2_backends[DEFAULT_ACCOUNT_ID][self.region].get_default_security_group(vpc_id)
+        assert group is not None, "moto gives every VPC its default security group"
+        return group.id
+
+    def _plan(
+        self, lc: Lifecycle, t: float, steps: list[tuple[str, float]], request: Mapping[str, Any] | None,
+        ending: str = "available",
+    ) -> float:
+        """Plan `steps` from t; an operation that would end `available` ends in the status of a matching
+        rds:status fault instead (`request` None: the fault was already drawn)."""
+        if ending == "available" and steps and request is not None:
+            ending = self._status_fault(request) or ending
+        return lc.plan(t, steps, ending)
+
+    def _at(self, lc: Lifecycle, t: float, action: Callable[[float], None]) -> None:
+        lc.events.append(Event(t, next(self._sequence), action))
+
+    def _respond(self, forward: Forward, identifier: str) -> dict[str, Any]:
+        page = forward("DescribeDBInstances", {"DBInstanceIdentifier": identifier})
+        return {"DBInstance": page["DBInstances"][0], "ResponseMetadata": page["ResponseMetadata"]}
+
+    def _detach(self, db: DBInstance) -> None:
+        """Cut the link between a replica and its source, on both sides."""
+        source = self.backend.databases.get(db.source_db_instance_identifier or "")
+        if source is not None and db.db_instance_identifier in source.replicas:
+            source.replicas.remove(db.db_instance_identifier)
+        db.source_db_instance_identifier = None
+        db.is_replica = False
+
+    def _follow_rename(self, db: DBInstance, old: str) -> None:
+        new = db.db_instance_identifier
+        source = self.backend.databases.get(db.source_db_instance_identifier or "")
+        if source is not None:
+            source.replicas = [new if name == old else name for name in source.replicas]
+        for name in db.replicas:
+            self.backend.databases[name].source_db_instance_identifier = new
+
+    def _remove(self, lc: Lifecycle) -> None:
+        db = lc.db
+        lc.removed = True
+        self._detach(db)
+        for name in db.replicas:
+            self._detach(self.backend.databases[name])
+        del self.backend.databases[db.db_instance_identifier]
+
+    def _record_snapshot(self, snapshot_id: str, data_origin: str) -> None:
+        snapshot = self.backend.database_snapshots[snapshot_id]
+        snapshot.created = snapshot.original_snapshot_create_time = to_datetime(self._now())
+        self._snapshot_origins[snapshot.db_snapshot_identifier] = data_origin
+
+    def _depth(self, db: DBInstance) -> int:
+        """How many replica links lie above an instance (0: not a replica)."""
+        depth = 0
+        while db.source_db_instance_identifier and db.source_db_instance_identifier in self.backend.databases:
+            db = self.backend.databases[db.source_db_instance_identifier]
+            depth += 1
+        return depth
+
+    # Operations
+
+    def _create(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        identifier = params["DBInstanceIdentifier"]
+        self._check_new(identifier)
+        request = dict(params)
+        # CreateDBInstance.StorageType: "Default: io1, if the Iops parameter is specified. Otherwise, gp3." (moto: gp2)
+        request.setdefault("StorageType", "io1" if "Iops" in params else "gp3")
+        allocated = int(params.get("AllocatedStorage", 20))
+        storage.check(
+            params["Engine"], request["StorageType"], allocated, params.get("Iops"), params.get("StorageThroughput")
+        )
+        if params.get("DBParameterGroupName"):
+            self._check_parameter_group(params["DBParameterGroupName"])
+        self._check_quotas(1, allocated)
+        forward("CreateDBInstance", request)
+        lc = self._adopt(self.backend.databases[identifier], identifier.lower(), forward)
+        _apply_aliases(lc.db, params)
+        self._plan(lc, self._now(), [("creating", self._latency().create_read_replica)], params)
+        self.settle()
+        return self._respond(forward, identifier)
+
+    def _create_replica(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        identifier = params["DBInstanceIdentifier"]
+        self._check_new(identifier)
+        source = self._get(params["SourceDBInstanceIdentifier"])
+        src = source.db
+        if src.status not in SNAPSHOT_STATUSES:
+            raise invalid_state(src, "; a read replica needs its source available or storage-optimization")
+        if src.backup_retention_period == 0:
+            raise AwsError("InvalidDBInstanceState", NO_BACKUPS)
+        self._check_replica_source(src)
+        vpc = self._check_replica_placement(src, params)
+        self._check_replica_groups(src, params)
+        if "KmsKeyId" in params and not src.storage_encrypted:
+            raise AwsError(
+                "InvalidParameterCombination",
+                "You can't create an encrypted read replica from an unencrypted DB instance.",
+            )
+        allocated, storage_type, iops, throughput = self._replica_storage(src, params)
+        self._check_quotas(1, allocated)
+        forward("CreateDBInstanceReadReplica", params)
+        lc = self._adopt(self.backend.databases[identifier], source.data_origin, forward)
+        replica = lc.db
+        for key, attribute, default in REPLICA_DEFAULTS:
+            if key not in params:
+                setattr(replica, attribute, default())
+        if "VpcSecurityGroupIds" not in params:
+            # CreateDBInstanceReadReplica.VpcSecurityGroupIds: "Default: The default EC2 VPC security group for
+            # the DB subnet group's VPC."
+            replica.vpc_security_group_ids = [self._default_security_group(vpc)]
+        replica.allocated_storage, replica.storage_type, replica.iops = allocated, storage_type, iops
+        replica.storage_throughput = throughput
+        replica.backup_retention_period = 0
+        replica.source_db_instance_identifier = src.db_instance_identifier
+        lc.set_backups(self._now(), 0, None)
+        _apply_aliases(replica, params)
+        self._plan(lc, self._now(), [("creating", self._latency().create_read_replica)], params)
+        self.settle()
+        return self._respond(forward, identifier)
+
+    def _check_replica_source(self, src: DBInstance) -> None:
+        """What the source allows: its master password not managed by Secrets Manager, its replica count, the
+        length of its replica chain."""
+        kind = engines.kind(src.engine)
+        if getattr(src, "master_user_secret", None) is not None and kind != "sqlserver":
+            # User Guide "Password management with Amazon RDS and AWS Secrets Manager": not supported for
+            # "Creating a read replica when the source DB or DB cluster manages credentials with Secrets Manager.
+            # This applies to all DB engines except RDS for SQL Server." (error code undocumented)
+            raise AwsError(
+                "InvalidParameterCombination",
+                f"DB instance {src.db_instance_identifier} manages its master user password with Secrets Manager: "
+                "read replicas of it are not supported.",
+            )
+        limit = min(engines.max_replicas(src.engine), account.quotas(self.backend)["ReadReplicasPerMaster"])
+        if len(src.replicas) >= limit:
+            raise AwsError(
+                "InvalidParameterCombination",
+                f"DB instance {src.db_instance_identifier} already has {len(src.replicas)} read replicas, the "
+                f"maximum ({limit}).",
+            )
+        if self._depth(src) + 1 > engines.max_chain_depth(src.engine, src.engine_version):
+            raise AwsError(
+                "InvalidParameterCombination",
+                f"A read replica of {src.db_instance_identifier} would exceed the read replica chain length "
+                f"{src.engine} {src.engine_version} allows.",
+            )
+
+    def _check_replica_placement(self, src: DBInstance, params: Mapping[str, Any]) -> str:
+        """The replica's VPC: its DB subnet group's (the source's when none is given). botocore rds service
+        model, CreateDBInstanceReadReplica.DBSubnetGroupName: "If supplied, must match the name of an existing
+        DB subnet group." / "All read replicas in one Amazon Web Services Region that are created from the same
+        source DB instance must either: Specify DB subnet groups from the same VPC." """
+        name = params.get("DBSubnetGroupName")
+        if name is not None:
+            if name not in self.backend.subnet_groups:
+                raise AwsError("DBSubnetGroupNotFoundFault", f"DBSubnetGroup {name} not found.")
+            vpc = self.backend.subnet_groups[name].vpc_id
+        else:
+            vpc = self._vpc_of(src)
+        siblings = [self.backend.databases[r] for r in src.replicas if r in self.backend.databases]
+        if any(self._vpc_of(sibling) != vpc for sibling in siblings):
+            raise AwsError(
+                "InvalidDBSubnetGroupFault",
+                "The DBSubnetGroup doesn't belong to the same VPC as that of an existing read replica of the same "
+                "source instance.",
+            )
+        return vpc
+
+    def _check_replica_groups(self, src: DBInstance, params: Mapping[str, Any]) -> None:
+        parameters, options = params.get("DBParameterGroupName"), params.get("OptionGroupName")
+        if parameters is not None:
+            if not engines.parameter_group_on_replica(src.engine):
+                raise AwsError(
+                    "InvalidParameterCombination",
+                    f"Specifying a parameter group is not supported for {src.engine} same Region read replicas: the "
+                    "replica uses the source's DB parameter group.",
+                )
+            self._check_parameter_group(parameters, src)
+        if options is not None:
+            self._check_option_group(options)
+            if engines.kind(src.engine) == "sqlserver" and options != src.option_group_name:
+                raise AwsError(
+                    "InvalidParameterCombination",
+                    "For SQL Server, a read replica must use the option group associated with the source.",
+                )
+
+    def _replica_storage(self, src: DBInstance, params: Mapping[str, Any]) -> tuple[int, str, Any, Any]:
+        """(AllocatedStorage, StorageType, Iops, StorageThroughput) of a new replica, checked."""
+        if "AllocatedStorage" in params:
+            if engines.kind(src.engine) == "sqlserver":
+                raise AwsError(
+                    "InvalidParameterCombination", "AllocatedStorage isn't valid for RDS for SQL Server read replicas."
+                )
+            if params["AllocatedStorage"] < src.allocated_storage:
+                raise AwsError(
+                    "InvalidParameterValue",
+                    f"A read replica can't have less storage than its source ({src.allocated_storage} GiB).",
+                )
+        allocated = int(params.get("AllocatedStorage", src.allocated_storage))
+        storage_type = params.get("StorageType") or src.storage_type
+        same_type = storage_type == src.storage_type
+        iops = params.get("Iops", src.iops if same_type else None)
+        throughput = params.get("StorageThroughput", src.storage_throughput if same_type else None)
+        storage.check(src.engine, storage_type, allocated, iops, throughput)
+        return allocated, storage_type, iops, throughput
+
+    def _restore(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        identifier = params["DBInstanceIdentifier"]
+        self._check_new(identifier)
+        self._check_quotas(1, int(params.get("AllocatedStorage", 0)))
+        forward("RestoreDBInstanceFromDBSnapshot", params)
+        snapshot = params["DBSnapshotIdentifier"].split(":snapshot:")[-1].lower()
+        lc = self._adopt(self.backend.databases[identifier], self._snapshot_origins.get(snapshot, snapshot), forward)
+        # moto copies the snapshotted instance's attributes, its replica links and tags included.
+        lc.db.source_db_instance_identifier, lc.db.is_replica, lc.db.replicas = None, False, []
+        lc.db.tags = params.get("Tags", [])
+        self._plan(lc, self._now(), [("creating", self._latency().restore_snapshot)], params)
+        self.settle()
+        return self._respond(forward, identifier)
+
+    def _promote(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        lc = self._get(params["DBInstanceIdentifier"])
+        db = lc.db
+        self._require_available(lc)
+        if db.source_db_instance_identifier is None:
+            raise AwsError("InvalidDBInstanceState", f"DB Instance {db.db_instance_identifier} is not a read replica.")
+        retention = params.get("BackupRetentionPeriod", 1)
+        if retention == 0 and db.replicas:
+            raise AwsError(
+                "InvalidParameterCombination",
+                "BackupRetentionPeriod can't be set to 0 if the DB instance is a source to read replicas.",
+            )
+        had_backups = db.backup_retention_period > 0
+        forward("PromoteReadReplica", params)
+        db.backup_retention_period = retention
+        self._detach(db)
+        now, latency = self._now(), self._latency()
+        steps = [("modifying", latency.promote)]
+        if retention > 0 and not had_backups:
+            steps.append(("backing-up", latency.enable_backups))
+        lc.set_backups(now, retention, db.preferred_backup_window)
+        if lc.parameter_status_at(now) != "in-sync":
+            # "RDS reboots the DB instance before making it available": assumed to apply a pending-reboot group.
+            lc.set_parameter_status(now + latency.promote, "in-sync")
+        self._plan(lc, now, steps, params)
+        self.settle()
+        return self._respond(forward, db.db_instance_identifier)
+
+    def _reboot(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        lc = self._get(params["DBInstanceIdentifier"])
+        db = lc.db
+        if db.status != "available":
+            raise invalid_state(db, "; you can't reboot a DB instance that isn't available")
+        if params.get("ForceFailover") and not db.multi_az:
+            raise AwsError(
+                "InvalidParameterCombination", "You can't enable force failover if the instance isn't Multi-AZ."
+            )
+        forward("RebootDBInstance", params)
+        now = self._now()
+        end = self._plan(lc, now, [("rebooting", self._latency().reboot)], params)
+        if lc.parameter_status_at(now) != "in-sync":
+            lc.set_parameter_status(end, "in-sync")
+        self.settle()
+        return self._respond(forward, db.db_instance_identifier)
+
+    def _modify(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        lc = self._get(params["DBInstanceIdentifier"])
+        db = lc.db
+        # Which statuses allow ModifyDBInstance is undocumented: `available`, or incompatible-* to repair it.
+        if not db.status.startswith("incompatible-"):
+            self._require_available(lc)
+        request = dict(params)
+        if request.get("NewDBInstanceIdentifier", "").lower() == db.db_instance_identifier:
+            del request["NewDBInstanceIdentifier"]
+        self._check_modify(lc, request)
+        immediate, asap, deferred = modify.split(request, db.backup_retention_period)
+        if request.get("ApplyImmediately"):
+            # ApplyImmediately: "the modifications in this request and any pending modifications are
+            # asynchronously applied as soon as possible"
+            later = {**lc.deferred, **deferred, **asap}
+            lc.deferred = {}
+        else:
+            later = asap
+            lc.deferred.update(deferred)
+        now, latency = self._now(), self._latency()
+        new_group = immediate.get("DBParameterGroupName")
+        if new_group is not None and db.db_parameter_group_name == new_group:
+            new_group = None
+        if immediate:
+            forward("ModifyDBInstance", {"DBInstanceIdentifier": db.db_instance_identifier, **immediate})
+            _apply_aliases(db, immediate)
+            if {"BackupRetentionPeriod", "PreferredBackupWindow"} & set(immediate):
+                lc.set_backups(now, db.backup_retention_period, db.preferred_backup_window)
+        if later:
+            outcome = self._status_fault(params)
+            if lc.pending is None:
+                lc.pending = Pending(now + latency.modify_lag, next(self._sequence), later, outcome)
+            else:
+                lc.pending.request.update(later)
+                lc.pending.outcome = lc.pending.outcome or outcome
+            if "NewDBInstanceIdentifier" in later:
+                name = later["NewDBInstanceIdentifier"].lower()
+                self._reserved[name] = max(self._reserved.get(name, -math.inf), lc.pending.starts)
+        if new_group is not None:
+            # The name changes at once; the group is `applying` until the modification ends (alone: for the
+            # modify lag), then `pending-reboot` until a reboot. How long `applying` lasts is undocumented.
+            lc.set_parameter_status(now, "applying")
+            if lc.pending is not None:
+                lc.pending.parameter_group = True
+            else:
+                lc.set_parameter_status(now + latency.modify_lag, "pending-reboot")
+        self.settle()
+        return self._respond(forward, db.db_instance_identifier)
+
+    def _check_modify(self, lc: Lifecycle, request: Mapping[str, Any]) -> None:
+        db = lc.db
+        if "NewDBInstanceIdentifier" in request:
+            self._check_new(request["NewDBInstanceIdentifier"], "NewDBInstanceIdentifier")
+        if request.get("DBParameterGroupName"):
+            self._check_parameter_group(request["DBParameterGroupName"], db)
+        if request.get("OptionGroupName"):
+            self._check_option_group(request["OptionGroupName"])
+        managed = getattr(db, "master_user_secret", None) is not None
+        manage = request.get("ManageMasterUserPassword")
+        if "MasterUserPassword" in request and (manage or (managed and manage is not False)):
+            # ModifyDBInstance.MasterUserPassword: "Can't be specified if ManageMasterUserPassword is turned on."
+            raise AwsError(
+                "InvalidParameterCombination",
+                "MasterUserPassword can't be specified while ManageMasterUserPassword is turned on.",
+            )
+        if request.get("BackupRetentionPeriod") == 0 and db.replicas:
+            # ModifyDBInstance.BackupRetentionPeriod: "Can't be set to 0 if the DB instance is a source to read
+            # replicas."
+            raise AwsError(
+                "InvalidParameterCombination",
+                "BackupRetentionPeriod can't be set to 0 if the DB instance is a source to read replicas.",
+            )
+        storage_keys = {"AllocatedStorage", "StorageType", "Iops", "StorageThroughput"}
+        if storage_keys & set(request):
+            allocated = int(request.get("AllocatedStorage", db.allocated_storage))
+            if allocated < db.allocated_storage:
+                # User Guide "Settings for DB instances", Allocated storage: "You can only increase the allocated
+                # storage. You can't reduce the allocated storage."
+                raise AwsError(
+                    "InvalidParameterValue",
+                    f"Invalid storage size for engine name {db.engine}: you can't reduce the allocated storage "
+                    f"({db.allocated_storage} GiB).",
+                )
+            storage_type = request.get("StorageType", db.storage_type)
+            same_type = storage_type == db.storage_type
+            iops = request.get("Iops", db.iops if same_type else None)
+            throughput = request.get("StorageThroughput", db.storage_throughput if same_type else None)
+            storage.check(db.engine, storage_type, allocated, iops or None, throughput)
+
+    def _start_modification(self, lc: Lifecycle, t: float) -> None:
+        """The modify lag is over: the accepted changes start (after the operation under way, if any)."""
+        pending = lc.pending
+        assert pending is not None
+        if lc.at(t).status != "available" and lc.phases[-1].start > t:
+            pending.starts = lc.phases[-1].start  # e.g. a reboot requested during the lag
+            return
+        lc.pending = None
+        db, latency, forward = lc.db, self._latency(), self._moto
+        assert forward is not None, "a modification was accepted through call()"
+        request = dict(pending.request)
+        steps: list[tuple[str, float]] = []
+        new = request.pop("NewDBInstanceIdentifier", None)
+        if new is not None and new.lower() != db.db_instance_identifier:
+            old = db.db_instance_identifier
+            forward("ModifyDBInstance", {"DBInstanceIdentifier": old, "NewDBInstanceIdentifier": new})
+            self._follow_rename(db, old)
+            self._reserved[old] = t + latency.rename
+            steps.append(("renaming", latency.rename))
+        retention = request.get("BackupRetentionPeriod")
+        had_backups = db.backup_retention_period > 0
+        turning_off = retention == 0 and had_backups
+        slow = {k: v for k, v in request.items() if k != "BackupRetentionPeriod" or turning_off}
+        status = modify.status_of(slow)
+        if status is not None:
+            steps.append((status, latency.modify))
+        if retention and not had_backups:
+            steps.append(("backing-up", latency.enable_backups))
+        lc.in_flight = request
+        end = self._plan(lc, t, steps, None, pending.outcome or "available")
+        self._at(lc, end, lambda te: self._finish_modification(lc, request, pending.parameter_group, te))
+
+    def _finish_modification(self, lc: Lifecycle, changes: dict[str, Any], parameter_group: bool, t: float) -> None:
+        db, forward = lc.db, self._moto
+        assert forward is not None
+        if changes:
+            forward("ModifyDBInstance", {"DBInstanceIdentifier": db.db_instance_identifier, **changes})
+            _apply_aliases(db, changes)
+        if "BackupRetentionPeriod" in changes:
+            lc.set_backups(t, db.backup_retention_period, db.preferred_backup_window)
+        lc.in_flight = {}
+        if parameter_group:
+            lc.set_parameter_status(t, "pending-reboot")
+
+    def _delete(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        lc = self._get(params["DBInstanceIdentifier"])
+        db = lc.db
+        if db.status in DELETE_REFUSED:
+            raise AwsError(
+                "InvalidDBInstanceState",
+                f"Instance {db.db_instance_identifier} is currently {db.status}; it cannot be deleted.",
+            )
+        if db.deletion_protection:
+            raise AwsError(
+                "InvalidParameterCombination",
+                "Cannot delete protected DB Instance, please disable deletion protection and try again.",
+            )
+        skip, final = params.get("SkipFinalSnapshot", False), params.get("FinalDBSnapshotIdentifier")
+        if not skip and not final:
+            raise AwsError(
+                "InvalidParameterCombination",
+                "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.",
+            )
+        if skip and final:
+            raise AwsError(
+                "InvalidParameterCombination",
+                "FinalDBSnapshotIdentifier can not be specified when SkipFinalSnapshot is set.",
+            )
+        if final and db.source_db_instance_identifier:
+            raise AwsError(
+                "InvalidParameterCombination",
+                "FinalDBSnapshotIdentifier can not be specified when deleting a replica instance",
+            )
+        if final and db.status != "available":
+            raise invalid_state(db, "; a final DB snapshot needs it available: use SkipFinalSnapshot")
+        if final:
+            forward(
+                "CreateDBSnapshot", {"DBInstanceIdentifier": db.db_instance_identifier, "DBSnapshotIdentifier": final}
+            )
+            self._record_snapshot(final, lc.data_origin)
+        lc.pending, lc.deferred, lc.in_flight = None, {}, {}
+        end = self._plan(lc, self._now(), [("deleting", self._latency().delete)], params, ending=GONE)
+        self._at(lc, end, lambda t: self._remove(lc))
+        db.status = "deleting"  # the response shows it even when the deletion takes no time
+        response = self._respond(forward, db.db_instance_identifier)
+        self.settle()
+        return response
+
+    def _create_snapshot(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        lc = self._get(params["DBInstanceIdentifier"])
+        if lc.db.status not in SNAPSHOT_STATUSES:
+            raise invalid_state(lc.db)
+        forward("CreateDBSnapshot", params)
+        self._record_snapshot(params["DBSnapshotIdentifier"], lc.data_origin)
+        page = forward("DescribeDBSnapshots", {"DBSnapshotIdentifier": params["DBSnapshotIdentifier"]})
+        return {"DBSnapshot": page["DBSnapshots"][0], "ResponseMetadata": page["ResponseMetadata"]}
+
+    def _check_tagged(self, arn: str) -> None:
+        """moto answers tag calls on a missing instance or snapshot with an empty success; RDS refuses them."""
+        parts = arn.split(":")
+        kind, name = (parts[5], ":".join(parts[6:])) if len(parts) >= 7 else ("", "")
+        if kind == "db" and name not in self.backend.databases:
+            raise AwsError("DBInstanceNotFound", f"DBInstance {name} not found.")
+        if kind == "snapshot" and name not in self.backend.database_snapshots:
+            raise AwsError("DBSnapshotNotFound", f"DBSnapshot {name} not found.")
