@@ -27,7 +27,9 @@ off, at virtual time 0 and with zero latency, so the world's resources get the s
   compare with the world's ids.
 - `rds.snapshots`: CreateDBSnapshot requests (DBSnapshotIdentifier, DBInstanceIdentifier, Tags) of world
   instances, taken after every instance exists.
-- `ecs.clusters[].services[]`: `name` and `desiredCount`, running a placeholder task definition.
+- `ecs.clusters[].services[]`: `name` and `desiredCount`, running a placeholder task definition; optionally
+  `deploymentController` ("ECS", the default, "CODE_DEPLOY" or "EXTERNAL"), `classicLoadBalancer` (true: behind
+  a Classic Load Balancer) and `circuitBreaker` (true: the deployment circuit breaker with rollback is on).
 - `ec2.instances[]`: `Tags` (and optionally `InstanceType`): the SSM-managed hosts a restart may target.
 """
 
@@ -43,6 +45,8 @@ from moto.rds.models import DBInstance
 
 PLACEHOLDER_TASK_FAMILY = "simulated-app"
 QUOTA_NAMES = frozenset({"DBInstances", "AllocatedStorage", "ReadReplicasPerMaster"})
+DEPLOYMENT_CONTROLLERS = ("ECS", "CODE_DEPLOY", "EXTERNAL")
+SERVICE_KEYS = frozenset({"name", "desiredCount", "deploymentController", "classicLoadBalancer", "circuitBreaker"})
 HOST_IMAGE_NAME = "simulated-host"
 
 
@@ -142,6 +146,16 @@ def validate_world(world: Any) -> None:
             count = service.get("desiredCount", 1)
             if not isinstance(service.get("name"), str) or not isinstance(count, int) or count < 0:
                 raise WorldError(f"ecs service needs a name and a non-negative desiredCount: {dict(service)}")
+            if service.get("deploymentController", "ECS") not in DEPLOYMENT_CONTROLLERS:
+                raise WorldError(
+                    f"ecs service {service['name']}: deploymentController must be one of {DEPLOYMENT_CONTROLLERS}"
+                )
+            for flag in ("classicLoadBalancer", "circuitBreaker"):
+                if not isinstance(service.get(flag, False), bool):
+                    raise WorldError(f"ecs service {service['name']}: {flag} must be true or false")
+            unknown = sorted(set(service) - SERVICE_KEYS)
+            if unknown:
+                raise WorldError(f"ecs service {service['name']}: unknown keys {unknown}")
     for host in _list(world.get("ec2", {}), "instances", "ec2"):
         unknown = sorted(set(host) - {"Tags", "InstanceType"})
         if unknown:
@@ -285,11 +299,23 @@ class _Loader:
         for cluster in clusters:
             self.ecs.create_cluster(clusterName=cluster["name"])
             for service in cluster.get("services", []):
+                options: dict[str, Any] = {
+                    "deploymentController": {"type": service.get("deploymentController", "ECS")},
+                    "deploymentConfiguration": {
+                        "deploymentCircuitBreaker": {"enable": bool(service.get("circuitBreaker")),
+                                                     "rollback": bool(service.get("circuitBreaker"))}
+                    },
+                }
+                if service.get("classicLoadBalancer"):
+                    options["loadBalancers"] = [
+                        {"loadBalancerName": f"{service['name']}-clb", "containerName": "app", "containerPort": 80}
+                    ]
                 self.ecs.create_service(
                     cluster=cluster["name"],
                     serviceName=service["name"],
                     taskDefinition=PLACEHOLDER_TASK_FAMILY,
                     desiredCount=service.get("desiredCount", 1),
+                    **options,
                 )
 
     def ec2_hosts(self) -> None:

@@ -84,6 +84,11 @@ def test_world_option_and_subnet_groups_are_created(make_sim, world):
         {"rds": {"instances": [], "subnet_groups": [{"DBSubnetGroupName": "a", "VpcId": "v", "Cidr": "x"}]}},
         {"rds": {"instances": [], "quotas": {"DBInstances": -1}}},
         {"rds": {"instances": [], "quotas": {"Snapshots": 5}}},
+        {"rds": {"instances": []}, "ecs": {"clusters": [{"name": "c", "services": [
+            {"name": "s", "deploymentController": "BLUE_GREEN"}]}]}},
+        {"rds": {"instances": []}, "ecs": {"clusters": [{"name": "c", "services": [
+            {"name": "s", "circuitBreaker": "yes"}]}]}},
+        {"rds": {"instances": []}, "ecs": {"clusters": [{"name": "c", "services": [{"name": "s", "colour": 1}]}]}},
     ],
     ids=[
         "not-an-object",
@@ -102,6 +107,9 @@ def test_world_option_and_subnet_groups_are_created(make_sim, world):
         "subnet-group-unknown-key",
         "negative-quota",
         "unknown-quota",
+        "unknown-deployment-controller",
+        "circuit-breaker-not-a-boolean",
+        "unknown-service-key",
     ],
 )
 def test_unusable_worlds_raise_world_error(unusable):
