@@ -275,6 +275,11 @@ class RdsSimulator:
         if taken or self._reserved.get(identifier.lower(), -math.inf) > self._now():
             raise AwsError("DBInstanceAlreadyExists", "DB instance already exists")
 
+    def _reserve(self, identifier: str, until: float) -> None:
+        """Keep `identifier` from being created or renamed onto until `until` (a rename claims or frees it)."""
+        name = identifier.lower()
+        self._reserved[name] = max(self._reserved.get(name, -math.inf), until)
+
     def _check_parameter_group(self, name: str, db: DBInstance | None = None) -> None:
         """The group must exist (moto takes any name on a replica, then fails to describe it) and, for an
         instance, be of its family: botocore rds service model, ModifyDBInstance.DBParameterGroupName,
@@ -650,8 +655,7 @@ class RdsSimulator:
                 lc.pending.request.update(later)
                 lc.pending.outcome = lc.pending.outcome or outcome
             if "NewDBInstanceIdentifier" in later:
-                name = later["NewDBInstanceIdentifier"].lower()
-                self._reserved[name] = max(self._reserved.get(name, -math.inf), lc.pending.starts)
+                self._reserve(later["NewDBInstanceIdentifier"], lc.pending.starts)
         if new_group is not None:
             # The name changes at once; the group is `applying` until the modification ends (alone: for the
             # modify lag), then `pending-reboot` until a reboot. How long `applying` lasts is undocumented.
@@ -709,6 +713,8 @@ class RdsSimulator:
         assert pending is not None
         if lc.at(t).status != "available" and lc.phases[-1].start > t:
             pending.starts = lc.phases[-1].start  # e.g. a reboot requested during the lag
+            if "NewDBInstanceIdentifier" in pending.request:
+                self._reserve(pending.request["NewDBInstanceIdentifier"], pending.starts)
             return
         lc.pending = None
         db, latency, forward = lc.db, self._latency(), self._moto
@@ -720,7 +726,7 @@ class RdsSimulator:
             old = db.db_instance_identifier
             forward("ModifyDBInstance", {"DBInstanceIdentifier": old, "NewDBInstanceIdentifier": new})
             self._follow_rename(db, old)
-            self._reserved[old] = t + latency.rename
+            self._reserve(old, t + latency.rename)
             steps.append(("renaming", latency.rename))
         retention = request.get("BackupRetentionPeriod")
         had_backups = db.backup_retention_period > 0

@@ -350,6 +350,16 @@ def test_a_reboot_during_the_lag_delays_the_modification_until_it_ends(rds, cloc
     assert described(rds, "demo")["DBInstanceClass"] == "db.t3.large"
 
 
+def test_a_rename_delayed_by_a_reboot_keeps_its_new_identifier_claimed(rds, clock):
+    rds.modify_db_instance(DBInstanceIdentifier="demo", NewDBInstanceIdentifier="old-demo", ApplyImmediately=True)
+    rds.reboot_db_instance(DBInstanceIdentifier="demo")
+    clock.t = L.modify_lag + 1
+    with pytest.raises(rds.exceptions.DBInstanceAlreadyExistsFault):
+        rds.create_db_instance_read_replica(DBInstanceIdentifier="old-demo", SourceDBInstanceIdentifier="prod")
+    clock.t = L.reboot
+    assert status(rds, "old-demo") == "renaming"
+
+
 def test_deferred_changes_wait_for_the_maintenance_window_until_a_modify_applies_them(rds, clock):
     """botocore rds service model, ModifyDBInstance.ApplyImmediately: "If this parameter is disabled, changes to
     the DB instance are applied during the next maintenance window." and, when enabled, "the modifications in
