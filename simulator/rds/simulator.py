@@ -421,7 +421,8 @@ class RdsSimulator:
         request = dict(params)
         # CreateDBInstance.StorageType: "Default: io1, if the Iops parameter is specified. Otherwise, gp3." (moto: gp2)
         request.setdefault("StorageType", "io1" if "Iops" in params else "gp3")
-        allocated = int(params.get("AllocatedStorage", 20))
+        request.setdefault("AllocatedStorage", 20)  # moto's own default (it has none for gp3)
+        allocated = int(request["AllocatedStorage"])
         storage.check(
             params["Engine"], request["StorageType"], allocated, params.get("Iops"), params.get("StorageThroughput")
         )

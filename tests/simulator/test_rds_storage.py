@@ -168,3 +168,11 @@ def test_storage_cannot_shrink_but_can_grow_past_the_threshold_with_provisioning
     clock.t = L.modify_lag + L.modify
     grown = described(rds, "mysql-small")
     assert (grown["AllocatedStorage"], performance(grown)) == (440, (13000, 500))
+
+
+def test_an_instance_created_without_allocated_storage_gets_20_gib(rds):
+    """Undocumented default (CreateDBInstance.AllocatedStorage gives only ranges, from 20 GiB for gp3): the
+    simulator gives 20 GiB, moto's default."""
+    created = rds.create_db_instance(DBInstanceIdentifier="bare", Engine="mysql", DBInstanceClass="db.t3.micro",
+                                     MasterUsername="admin", MasterUserPassword="secret-password")["DBInstance"]
+    assert (created["AllocatedStorage"], created["StorageType"], performance(created)) == (20, "gp3", (3000, 125))
