@@ -631,6 +631,16 @@ class RdsSimulator:
             del request["NewDBInstanceIdentifier"]
         self._check_modify(lc, request)
         immediate, asap, deferred = modify.split(request, db.backup_retention_period)
+        now, latency = self._now(), self._latency()
+        new_group = immediate.get("DBParameterGroupName")
+        if new_group is not None and db.db_parameter_group_name == new_group:
+            new_group = None
+        if immediate:  # first: moto's own refusals (overlapping windows...) leave the instance as it was
+            apply = {"ApplyImmediately": True} if request.get("ApplyImmediately") else {}
+            forward("ModifyDBInstance", {"DBInstanceIdentifier": db.db_instance_identifier, **immediate, **apply})
+            _apply_aliases(db, immediate)
+            if {"BackupRetentionPeriod", "PreferredBackupWindow"} & set(immediate):
+                lc.set_backups(now, db.backup_retention_period, db.preferred_backup_window)
         if request.get("ApplyImmediately"):
             # ApplyImmediately: "the modifications in this request and any pending modifications are
             # asynchronously applied as soon as possible"
@@ -639,15 +649,6 @@ class RdsSimulator:
         else:
             later = asap
             lc.deferred.update(deferred)
-        now, latency = self._now(), self._latency()
-        new_group = immediate.get("DBParameterGroupName")
-        if new_group is not None and db.db_parameter_group_name == new_group:
-            new_group = None
-        if immediate:
-            forward("ModifyDBInstance", {"DBInstanceIdentifier": db.db_instance_identifier, **immediate})
-            _apply_aliases(db, immediate)
-            if {"BackupRetentionPeriod", "PreferredBackupWindow"} & set(immediate):
-                lc.set_backups(now, db.backup_retention_period, db.preferred_backup_window)
         if later:
             outcome = self._status_fault(params)
             if lc.pending is None:

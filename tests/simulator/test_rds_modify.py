@@ -456,3 +456,30 @@ def test_a_password_is_refused_while_rds_manages_it(make_sim, aws, managed_world
     assert "MasterUserSecret" not in described(rds, "managed")  # "RDS deletes the secret"
     clock.t = L.modify_lag
     assert status(rds, "managed") == "resetting-master-credentials"
+
+
+def test_rotating_a_managed_password_must_apply_immediately(make_sim, aws, managed_world):
+    """botocore rds service model, ModifyDBInstance.RotateMasterUserPassword: "You must apply the change
+    immediately when rotating the master user password." (InvalidParameterCombination, as moto says)"""
+    make_sim(managed_world)
+    rds = aws("rds")
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_instance(DBInstanceIdentifier="managed", RotateMasterUserPassword=True)
+    assert error_code(excinfo) == "InvalidParameterCombination"
+    rds.modify_db_instance(DBInstanceIdentifier="managed", RotateMasterUserPassword=True, ApplyImmediately=True)
+    assert status(rds, "managed") == "available"
+
+
+def test_a_refused_modification_changes_nothing(rds):
+    """botocore rds service model, ModifyDBInstance.PreferredBackupWindow: "Must not conflict with the preferred
+    maintenance window." A refused request leaves nothing pending."""
+    demo = described(rds, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        rds.modify_db_instance(
+            DBInstanceIdentifier="demo", DBInstanceClass="db.t3.large", ApplyImmediately=True,
+            PreferredMaintenanceWindow="mon:01:00-mon:02:00", PreferredBackupWindow="01:00-01:30",
+        )
+    assert error_code(excinfo) == "InvalidParameterValue"
+    after = described(rds, "demo")
+    assert "PendingModifiedValues" not in after
+    assert after["PreferredMaintenanceWindow"] == demo["PreferredMaintenanceWindow"]
