@@ -6,7 +6,11 @@ marked there as the simulator's assumptions.
   backup windows), read lazily: `settle()`, before every call and report, runs what was due and writes the
   statuses of now into moto's objects, so moto's own responses show them.
 - `simulator.rds.modify`: which ModifyDBInstance changes happen at once, after the modify lag, or in the
-  maintenance window; their PendingModifiedValues names and statuses.
+  maintenance window; their PendingModifiedValues names and statuses; what a modification refuses.
+- `simulator.rds.replicas`: CreateDBInstanceReadReplica's rules (source, placement, groups, encryption,
+  storage) and the replica's defaults.
+- `simulator.rds.groups`, `simulator.rds.placement`: parameter/option groups a request names; VPCs, subnet
+  groups and default security groups.
 - `simulator.rds.storage`: storage settings RDS refuses (gp3 thresholds and ranges) and the IOPS/throughput it
   reports.
 - `simulator.rds.engines`: per-engine facts (parameter group families, replica limits and chains, gp3).

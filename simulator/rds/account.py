@@ -19,6 +19,8 @@ from typing import Any
 
 from moto.rds.models import RDSBackend
 
+from simulator.faults import AwsError
+
 DEFAULT_QUOTAS = {"DBInstances": 40, "AllocatedStorage": 100000, "ReadReplicasPerMaster": 15}
 _ATTRIBUTE = "simulated_quotas"
 
@@ -48,3 +50,20 @@ def describe(backend: RDSBackend) -> dict[str, Any]:
         ],
         "ResponseMetadata": {"HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0},
     }
+
+
+def check_quotas(backend: RDSBackend, instances: int, gib: int) -> None:
+    """InstanceQuotaExceededFault / StorageQuotaExceededFault (botocore rds service model, errors of
+    CreateDBInstance, CreateDBInstanceReadReplica, RestoreDBInstanceFromDBSnapshot)."""
+    maxima, used = quotas(backend), usage(backend)
+    if used["DBInstances"] + instances > maxima["DBInstances"]:
+        raise AwsError(
+            "InstanceQuotaExceeded",
+            "The request would result in the user exceeding the allowed number of DB instances.",
+        )
+    if used["AllocatedStorage"] + gib > maxima["AllocatedStorage"]:
+        raise AwsError(
+            "StorageQuotaExceeded",
+            "The request would result in the user exceeding the allowed amount of storage available across all DB "
+            "instances.",
+        )

@@ -30,6 +30,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from moto.rds.models import DBInstance, RDSBackend
+
+from simulator.faults import AwsError
+from simulator.rds import storage
+from simulator.rds.groups import check_option_group, check_parameter_group
+
 # Request keys that only qualify the request.
 BOOKKEEPING = frozenset(
     {
@@ -163,3 +169,40 @@ def status_of(changes: Mapping[str, Any]) -> str | None:
         if keys <= own:
             return status
     return "modifying"
+
+
+def check(backend: RDSBackend, db: DBInstance, request: Mapping[str, Any]) -> None:
+    """What ModifyDBInstance refuses besides identifiers and statuses (the simulator checks those)."""
+    if request.get("DBParameterGroupName"):
+        check_parameter_group(backend, request["DBParameterGroupName"], db)
+    if request.get("OptionGroupName"):
+        check_option_group(backend, request["OptionGroupName"])
+    managed = getattr(db, "master_user_secret", None) is not None
+    manage = request.get("ManageMasterUserPassword")
+    if "MasterUserPassword" in request and (manage or (managed and manage is not False)):
+        # MasterUserPassword: "Can't be specified if ManageMasterUserPassword is turned on." (code undocumented)
+        raise AwsError(
+            "InvalidParameterCombination",
+            "MasterUserPassword can't be specified while ManageMasterUserPassword is turned on.",
+        )
+    if request.get("BackupRetentionPeriod") == 0 and db.replicas:
+        # BackupRetentionPeriod: "Can't be set to 0 if the DB instance is a source to read replicas."
+        raise AwsError(
+            "InvalidParameterCombination",
+            "BackupRetentionPeriod can't be set to 0 if the DB instance is a source to read replicas.",
+        )
+    if {"AllocatedStorage", "StorageType", "Iops", "StorageThroughput"} & set(request):
+        allocated = int(request.get("AllocatedStorage", db.allocated_storage))
+        if allocated < db.allocated_storage:
+            # User Guide "Settings for DB instances", Allocated storage: "You can only increase the allocated
+            # storage. You can't reduce the allocated storage." (code undocumented)
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Invalid storage size for engine name {db.engine}: you can't reduce the allocated storage "
+                f"({db.allocated_storage} GiB).",
+            )
+        storage_type = request.get("StorageType", db.storage_type)
+        same_type = storage_type == db.storage_type
+        iops = request.get("Iops", db.iops if same_type else None)
+        throughput = request.get("StorageThroughput", db.storage_throughput if same_type else None)
+        storage.check(db.engine, storage_type, allocated, iops or None, throughput)

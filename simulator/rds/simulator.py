@@ -10,12 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ec2.models import ec2_backends
 from moto.rds.models import DBInstance, RDSBackend, rds_backends
 
 from simulator.faults import AwsError
 from simulator.latency import INSTANT, Latency, to_datetime
-from simulator.rds import account, engines, modify, storage
+from simulator.rds import account, modify, placement, replicas, storage
+from simulator.rds.groups import check_parameter_group
 from simulator.rds.lifecycle import GONE, Event, Lifecycle, Pending, lived_phases, union_length
 
 Forward = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -26,30 +26,9 @@ IDENTIFIER_RULES = (
     "Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; "
     "and must not end with a hyphen or contain two consecutive hyphens."
 )
-NO_BACKUPS = (
-    "Automated backups are not enabled for this database instance. To enable automated backups, "
-    "use ModifyDBInstance to set the backup retention period to a non-zero value."
-)
-DEFAULT_SUBNET_GROUP = "default"
-# The statuses a source may have for CreateDBInstanceReadReplica and CreateDBSnapshot.
-SNAPSHOT_STATUSES = frozenset({"available", "storage-optimization"})
 DELETE_REFUSED = frozenset({"creating", "deleting", "renaming", "rebooting"})
-# CreateDBInstanceReadReplica settings that AWS does not take from the source: (request key, moto attribute,
-# default). botocore rds service model, CreateDBInstanceReadReplica: CopyTagsToSnapshot "By default, tags
-# aren't copied."; MonitoringInterval "The default is 0."; EnableIAMDatabaseAuthentication "By default, mapping
-# isn't enabled."; DeletionProtection "By default, deletion protection isn't enabled."; MultiAZ "independent of
-# whether the source is a Multi-AZ DB instance" (Single-AZ unless asked). Tags: undocumented, assumed not
-# inherited. Everything else is the source's: "All other attributes (including DB security groups and DB
-# parameter groups) are inherited from the source DB instance or cluster, except as specified."
-REPLICA_DEFAULTS: tuple[tuple[str, str, Callable[[], Any]], ...] = (
-    ("MultiAZ", "multi_az", lambda: False),
-    ("CopyTagsToSnapshot", "copy_tags_to_snapshot", lambda: False),
-    ("MonitoringInterval", "monitoring_interval", lambda: 0),
-    ("MonitoringRoleArn", "monitoring_role_arn", lambda: None),
-    ("EnableIAMDatabaseAuthentication", "enable_iam_database_authentication", lambda: False),
-    ("DeletionProtection", "deletion_protection", lambda: False),
-    ("Tags", "tags", list),
-)
+# CreateDBSnapshot: "The source DB instance must be in the available or storage-optimization state."
+SNAPSHOT_STATUSES = frozenset({"available", "storage-optimization"})
 # Request keys moto stores under an attribute its describe does not read: request key -> described attribute.
 ATTRIBUTE_OF = {
     "DBPortNumber": "port",
@@ -58,7 +37,6 @@ ATTRIBUTE_OF = {
 }
 # The request keys that can name a DB instance (its identifier or ARN).
 NAMING_KEYS = ("DBInstanceIdentifier", "SourceDBInstanceIdentifier", "NewDBInstanceIdentifier", "ResourceName")
-OK = {"HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}
 
 
 def _instance_name(identifier: str) -> str:
@@ -280,45 +258,6 @@ class RdsSimulator:
         name = identifier.lower()
         self._reserved[name] = max(self._reserved.get(name, -math.inf), until)
 
-    def _check_parameter_group(self, name: str, db: DBInstance | None = None) -> None:
-        """The group must exist (moto takes any name on a replica, then fails to describe it) and, for an
-        instance, be of its family: botocore rds service model, ModifyDBInstance.DBParameterGroupName,
-        "Constraints: Must be in the same DB parameter group family as the DB instance." """
-        if name.startswith("default."):
-            family = name[len("default."):]
-        elif name in self.backend.db_parameter_groups:
-            family = self.backend.db_parameter_groups[name].family or ""
-        else:
-            raise AwsError("DBParameterGroupNotFound", f"DB Parameter Group {name} not found.")
-        if db is not None and family != engines.parameter_group_family(db.engine, db.engine_version):
-            raise AwsError(
-                "InvalidParameterCombination",
-                f"The parameter group {name} with DBParameterGroupFamily {family} can't be used for this instance. "
-                "Use a parameter group with DBParameterGroupFamily "
-                f"{engines.parameter_group_family(db.engine, db.engine_version)}.",
-            )
-
-    def _check_option_group(self, name: str) -> None:
-        """moto takes any option group on a modify; RDS refuses a missing one."""
-        if not name.startswith("default:") and name not in self.backend.option_groups:
-            raise AwsError("OptionGroupNotFoundFault", f"Specified OptionGroupName: {name} not found.")
-
-    def _check_quotas(self, instances: int, gib: int) -> None:
-        """InstanceQuotaExceededFault / StorageQuotaExceededFault (botocore rds service model, error shapes of
-        CreateDBInstance, CreateDBInstanceReadReplica, RestoreDBInstanceFromDBSnapshot)."""
-        maxima, used = account.quotas(self.backend), account.usage(self.backend)
-        if used["DBInstances"] + instances > maxima["DBInstances"]:
-            raise AwsError(
-                "InstanceQuotaExceeded",
-                "The request would result in the user exceeding the allowed number of DB instances.",
-            )
-        if used["AllocatedStorage"] + gib > maxima["AllocatedStorage"]:
-            raise AwsError(
-                "StorageQuotaExceeded",
-                "The request would result in the user exceeding the allowed amount of storage available across "
-                "all DB instances.",
-            )
-
     def _adopt(self, db: DBInstance, data_origin: str, forward: Forward) -> Lifecycle:
         """Start the simulator's bookkeeping of an instance moto just created."""
         # moto builds replicas and restores by shallow copy: lists and dicts would stay shared with the source.
@@ -329,8 +268,8 @@ class RdsSimulator:
         db.created = db.instance_create_time = to_datetime(self._now())
         if getattr(db, "db_subnet_group", None) is None:
             # An instance created without a DB subnet group is in the default VPC's "default" group.
-            self._default_subnet_group(forward)
-            db.db_subnet_group_name = DEFAULT_SUBNET_GROUP
+            placement.ensure_default_subnet_group(self.backend, self.region, forward)
+            db.db_subnet_group_name = placement.DEFAULT_SUBNET_GROUP
         if db.storage_encrypted and db.kms_key_id in (None, "default_kms_key_id"):
             # CreateDBInstance.KmsKeyId: "If StorageEncrypted is enabled, and you do not specify a value for the
             # KmsKeyId parameter, then Amazon RDS uses your default KMS key."
@@ -339,25 +278,6 @@ class RdsSimulator:
         lc.set_backups(self._now(), db.backup_retention_period, db.preferred_backup_window)
         self._lifecycles[db.dbi_resource_id] = lc
         return lc
-
-    def _default_subnet_group(self, forward: Forward) -> None:
-        if DEFAULT_SUBNET_GROUP in self.backend.subnet_groups:
-            return
-        ec2 = ec2_backends[DEFAULT_ACCOUNT_ID][self.region]
-        subnets = [subnet.id for subnet in ec2.get_default_subnets().values()]
-        forward(
-            "CreateDBSubnetGroup",
-            {"DBSubnetGroupName": DEFAULT_SUBNET_GROUP, "DBSubnetGroupDescription": "default", "SubnetIds": subnets},
-        )
-
-    def _vpc_of(self, db: DBInstance) -> str:
-        group = getattr(db, "db_subnet_group", None)
-        return group.vpc_id if group is not None else ec2_backends[DEFAULT_ACCOUNT_ID][self.region].default_vpc.id
-
-    def _default_security_group(self, vpc_id: str) -> str:
-        group = ec2_backends[DEFAULT_ACCOUNT_ID][self.region].get_default_security_group(vpc_id)
-        assert group is not None, "moto gives every VPC its default security group"
-        return group.id
 
     def _plan(
         self, lc: Lifecycle, t: float, steps: list[tuple[str, float]], request: Mapping[str, Any] | None,
@@ -405,14 +325,6 @@ class RdsSimulator:
         snapshot.created = snapshot.original_snapshot_create_time = to_datetime(self._now())
         self._snapshot_origins[snapshot.db_snapshot_identifier] = data_origin
 
-    def _depth(self, db: DBInstance) -> int:
-        """How many replica links lie above an instance (0: not a replica)."""
-        depth = 0
-        while db.source_db_instance_identifier and db.source_db_instance_identifier in self.backend.databases:
-            db = self.backend.databases[db.source_db_instance_identifier]
-            depth += 1
-        return depth
-
     # Operations
 
     def _create(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
@@ -427,8 +339,8 @@ class RdsSimulator:
             params["Engine"], request["StorageType"], allocated, params.get("Iops"), params.get("StorageThroughput")
         )
         if params.get("DBParameterGroupName"):
-            self._check_parameter_group(params["DBParameterGroupName"])
-        self._check_quotas(1, allocated)
+            check_parameter_group(self.backend, params["DBParameterGroupName"])
+        account.check_quotas(self.backend, 1, allocated)
         forward("CreateDBInstance", request)
         lc = self._adopt(self.backend.databases[identifier], identifier.lower(), forward)
         _apply_aliases(lc.db, params)
@@ -441,30 +353,22 @@ class RdsSimulator:
         self._check_new(identifier)
         source = self._get(params["SourceDBInstanceIdentifier"])
         src = source.db
-        if src.status not in SNAPSHOT_STATUSES:
-            raise invalid_state(src, "; a read replica needs its source available or storage-optimization")
-        if src.backup_retention_period == 0:
-            raise AwsError("InvalidDBInstanceState", NO_BACKUPS)
-        self._check_replica_source(src)
-        vpc = self._check_replica_placement(src, params)
-        self._check_replica_groups(src, params)
-        if "KmsKeyId" in params and not src.storage_encrypted:
-            raise AwsError(
-                "InvalidParameterCombination",
-                "You can't create an encrypted read replica from an unencrypted DB instance.",
-            )
-        allocated, storage_type, iops, throughput = self._replica_storage(src, params)
-        self._check_quotas(1, allocated)
+        replicas.check_source(self.backend, src)
+        vpc = replicas.placement(self.backend, self.region, src, params)
+        replicas.check_groups(self.backend, src, params)
+        replicas.check_encryption(src, params)
+        allocated, storage_type, iops, throughput = replicas.storage_of(src, params)
+        account.check_quotas(self.backend, 1, allocated)
         forward("CreateDBInstanceReadReplica", params)
         lc = self._adopt(self.backend.databases[identifier], source.data_origin, forward)
         replica = lc.db
-        for key, attribute, default in REPLICA_DEFAULTS:
+        for key, attribute, default in replicas.DEFAULTS:
             if key not in params:
                 setattr(replica, attribute, default())
         if "VpcSecurityGroupIds" not in params:
             # CreateDBInstanceReadReplica.VpcSecurityGroupIds: "Default: The default EC2 VPC security group for
             # the DB subnet group's VPC."
-            replica.vpc_security_group_ids = [self._default_security_group(vpc)]
+            replica.vpc_security_group_ids = [placement.default_security_group(self.region, vpc)]
         replica.allocated_storage, replica.storage_type, replica.iops = allocated, storage_type, iops
         replica.storage_throughput = throughput
         replica.backup_retention_period = 0
@@ -475,96 +379,10 @@ class RdsSimulator:
         self.settle()
         return self._respond(forward, identifier)
 
-    def _check_replica_source(self, src: DBInstance) -> None:
-        """What the source allows: its master password not managed by Secrets Manager, its replica count, the
-        length of its replica chain."""
-        kind = engines.kind(src.engine)
-        if getattr(src, "master_user_secret", None) is not None and kind != "sqlserver":
-            # User Guide "Password management with Amazon RDS and AWS Secrets Manager": not supported for
-            # "Creating a read replica when the source DB or DB cluster manages credentials with Secrets Manager.
-            # This applies to all DB engines except RDS for SQL Server." (error code undocumented)
-            raise AwsError(
-                "InvalidParameterCombination",
-                f"DB instance {src.db_instance_identifier} manages its master user password with Secrets Manager: "
-                "read replicas of it are not supported.",
-            )
-        limit = min(engines.max_replicas(src.engine), account.quotas(self.backend)["ReadReplicasPerMaster"])
-        if len(src.replicas) >= limit:
-            raise AwsError(
-                "InvalidParameterCombination",
-                f"DB instance {src.db_instance_identifier} already has {len(src.replicas)} read replicas, the "
-                f"maximum ({limit}).",
-            )
-        if self._depth(src) + 1 > engines.max_chain_depth(src.engine, src.engine_version):
-            raise AwsError(
-                "InvalidParameterCombination",
-                f"A read replica of {src.db_instance_identifier} would exceed the read replica chain length "
-                f"{src.engine} {src.engine_version} allows.",
-            )
-
-    def _check_replica_placement(self, src: DBInstance, params: Mapping[str, Any]) -> str:
-        """The replica's VPC: its DB subnet group's (the source's when none is given). botocore rds service
-        model, CreateDBInstanceReadReplica.DBSubnetGroupName: "If supplied, must match the name of an existing
-        DB subnet group." / "All read replicas in one Amazon Web Services Region that are created from the same
-        source DB instance must either: Specify DB subnet groups from the same VPC." """
-        name = params.get("DBSubnetGroupName")
-        if name is not None:
-            if name not in self.backend.subnet_groups:
-                raise AwsError("DBSubnetGroupNotFoundFault", f"DBSubnetGroup {name} not found.")
-            vpc = self.backend.subnet_groups[name].vpc_id
-        else:
-            vpc = self._vpc_of(src)
-        siblings = [self.backend.databases[r] for r in src.replicas if r in self.backend.databases]
-        if any(self._vpc_of(sibling) != vpc for sibling in siblings):
-            raise AwsError(
-                "InvalidDBSubnetGroupFault",
-                "The DBSubnetGroup doesn't belong to the same VPC as that of an existing read replica of the same "
-                "source instance.",
-            )
-        return vpc
-
-    def _check_replica_groups(self, src: DBInstance, params: Mapping[str, Any]) -> None:
-        parameters, options = params.get("DBParameterGroupName"), params.get("OptionGroupName")
-        if parameters is not None:
-            if not engines.parameter_group_on_replica(src.engine):
-                raise AwsError(
-                    "InvalidParameterCombination",
-                    f"Specifying a parameter group is not supported for {src.engine} same Region read replicas: the "
-                    "replica uses the source's DB parameter group.",
-                )
-            self._check_parameter_group(parameters, src)
-        if options is not None:
-            self._check_option_group(options)
-            if engines.kind(src.engine) == "sqlserver" and options != src.option_group_name:
-                raise AwsError(
-                    "InvalidParameterCombination",
-                    "For SQL Server, a read replica must use the option group associated with the source.",
-                )
-
-    def _replica_storage(self, src: DBInstance, params: Mapping[str, Any]) -> tuple[int, str, Any, Any]:
-        """(AllocatedStorage, StorageType, Iops, StorageThroughput) of a new replica, checked."""
-        if "AllocatedStorage" in params:
-            if engines.kind(src.engine) == "sqlserver":
-                raise AwsError(
-                    "InvalidParameterCombination", "AllocatedStorage isn't valid for RDS for SQL Server read replicas."
-                )
-            if params["AllocatedStorage"] < src.allocated_storage:
-                raise AwsError(
-                    "InvalidParameterValue",
-                    f"A read replica can't have less storage than its source ({src.allocated_storage} GiB).",
-                )
-        allocated = int(params.get("AllocatedStorage", src.allocated_storage))
-        storage_type = params.get("StorageType") or src.storage_type
-        same_type = storage_type == src.storage_type
-        iops = params.get("Iops", src.iops if same_type else None)
-        throughput = params.get("StorageThroughput", src.storage_throughput if same_type else None)
-        storage.check(src.engine, storage_type, allocated, iops, throughput)
-        return allocated, storage_type, iops, throughput
-
     def _restore(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         identifier = params["DBInstanceIdentifier"]
         self._check_new(identifier)
-        self._check_quotas(1, int(params.get("AllocatedStorage", 0)))
+        account.check_quotas(self.backend, 1, int(params.get("AllocatedStorage", 0)))
         forward("RestoreDBInstanceFromDBSnapshot", params)
         snapshot = params["DBSnapshotIdentifier"].split(":snapshot:")[-1].lower()
         lc = self._adopt(self.backend.databases[identifier], self._snapshot_origins.get(snapshot, snapshot), forward)
@@ -629,7 +447,9 @@ class RdsSimulator:
         request = dict(params)
         if request.get("NewDBInstanceIdentifier", "").lower() == db.db_instance_identifier:
             del request["NewDBInstanceIdentifier"]
-        self._check_modify(lc, request)
+        if "NewDBInstanceIdentifier" in request:
+            self._check_new(request["NewDBInstanceIdentifier"], "NewDBInstanceIdentifier")
+        modify.check(self.backend, db, request)
         immediate, asap, deferred = modify.split(request, db.backup_retention_period)
         now, latency = self._now(), self._latency()
         new_group = immediate.get("DBParameterGroupName")
@@ -668,46 +488,6 @@ class RdsSimulator:
                 lc.set_parameter_status(now + latency.modify_lag, "pending-reboot")
         self.settle()
         return self._respond(forward, db.db_instance_identifier)
-
-    def _check_modify(self, lc: Lifecycle, request: Mapping[str, Any]) -> None:
-        db = lc.db
-        if "NewDBInstanceIdentifier" in request:
-            self._check_new(request["NewDBInstanceIdentifier"], "NewDBInstanceIdentifier")
-        if request.get("DBParameterGroupName"):
-            self._check_parameter_group(request["DBParameterGroupName"], db)
-        if request.get("OptionGroupName"):
-            self._check_option_group(request["OptionGroupName"])
-        managed = getattr(db, "master_user_secret", None) is not None
-        manage = request.get("ManageMasterUserPassword")
-        if "MasterUserPassword" in request and (manage or (managed and manage is not False)):
-            # ModifyDBInstance.MasterUserPassword: "Can't be specified if ManageMasterUserPassword is turned on."
-            raise AwsError(
-                "InvalidParameterCombination",
-                "MasterUserPassword can't be specified while ManageMasterUserPassword is turned on.",
-            )
-        if request.get("BackupRetentionPeriod") == 0 and db.replicas:
-            # ModifyDBInstance.BackupRetentionPeriod: "Can't be set to 0 if the DB instance is a source to read
-            # replicas."
-            raise AwsError(
-                "InvalidParameterCombination",
-                "BackupRetentionPeriod can't be set to 0 if the DB instance is a source to read replicas.",
-            )
-        storage_keys = {"AllocatedStorage", "StorageType", "Iops", "StorageThroughput"}
-        if storage_keys & set(request):
-            allocated = int(request.get("AllocatedStorage", db.allocated_storage))
-            if allocated < db.allocated_storage:
-                # User Guide "Settings for DB instances", Allocated storage: "You can only increase the allocated
-                # storage. You can't reduce the allocated storage."
-                raise AwsError(
-                    "InvalidParameterValue",
-                    f"Invalid storage size for engine name {db.engine}: you can't reduce the allocated storage "
-                    f"({db.allocated_storage} GiB).",
-                )
-            storage_type = request.get("StorageType", db.storage_type)
-            same_type = storage_type == db.storage_type
-            iops = request.get("Iops", db.iops if same_type else None)
-            throughput = request.get("StorageThroughput", db.storage_throughput if same_type else None)
-            storage.check(db.engine, storage_type, allocated, iops or None, throughput)
 
     def _start_modification(self, lc: Lifecycle, t: float) -> None:
         """The modify lag is over: the accepted changes start (after the operation under way, if any)."""
