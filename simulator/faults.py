@@ -2,8 +2,9 @@
 
 A fault is either an API-call fault (`operation` is `service:Operation`, the call fails with `error`) or a
 status fault consumed by a service simulator: `rds:status` (the instance ends in `status` instead of
-`available`), `ssm:command` (the invocations end in `status`), `ecs:deployment` (the rollout ends in
-`rolloutState`), `ecs:task` (a task of RunTask stops with `exitCode`). Every kind shares the same counting:
+`available`), `ssm:command` (the invocations end in `status`), `ecs:deployment` (the rollout fails:
+`rolloutState` FAILED with the circuit breaker, forever IN_PROGRESS without; see simulator.ecs), `ecs:task` (a
+task of RunTask stops with `exitCode`). Every kind shares the same counting:
 
 - a call (or, for status faults, an operation that would end well) *matches* when its operation is the
   fault's, the execution number is in `attempts` (absent: every execution) and every `match` key is in the

@@ -1,7 +1,30 @@
 """Virtual time: the latency model (how long each AWS operation keeps a resource busy) and the virtual calendar.
 
-Every duration is in virtual seconds. The defaults are the contract's (SIMULATION.md, LATENCY.json);
-`ecs_task` is an extension: how long a task started by ecs:RunTask runs before it stops.
+Every duration is in virtual seconds; the defaults (`Latency`) are:
+
+- create_read_replica 1200: CreateDBInstanceReadReplica (and CreateDBInstance) stays `creating`.
+- promote 300: PromoteReadReplica stays `modifying` (RDS reboots the instance before making it available).
+- modify 120: a ModifyDBInstance change stays `modifying` (or `resetting-master-credentials`,
+  `configuring-enhanced-monitoring`, `configuring-log-exports`, `configuring-iam-database-auth`).
+- modify_lag 30: how long a ModifyDBInstance's changes wait in PendingModifiedValues, the instance still
+  `available` (and, for a rename, still under its old identifier), before they start. AWS documents no figure.
+- enable_backups 300: the `backing-up` after backups are turned on (0 -> n) by ModifyDBInstance or
+  PromoteReadReplica.
+- rename 600: `renaming`. User Guide "Renaming a DB instance": "The new DNS name for the renamed DB instance
+  becomes effective in about 10 minutes. The renamed DB instance is not available until the new name becomes
+  effective." (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RenameInstance.html)
+- reboot 120: RebootDBInstance stays `rebooting`.
+- delete 300: DeleteDBInstance stays `deleting`, then the instance is gone.
+- restore_snapshot 1500: RestoreDBInstanceFromDBSnapshot stays `creating`.
+- restore_point_in_time 1500: RestoreDBInstanceToPointInTime (reserved: not simulated yet).
+- ssm_command 60: an SSM Run Command invocation stays `InProgress`.
+- ecs_deployment 180: an ECS rolling deployment takes this long to reach its desired count.
+- ecs_task 60: a task started by ecs:RunTask runs this long before it stops.
+
+The calendar: virtual second t is `calendar_start() + t`. It starts at EPOCH (2026-01-01T00:00Z, a Thursday)
+unless the world says `"start": "<ISO 8601 UTC time>"` (`world_start`). Timestamps the simulated AWS hands out
+(InstanceCreateTime, SnapshotCreateTime, createdAt...) and the daily backup windows are on this calendar;
+`simulator.world.load_world` sets it to the world's start, as moto's own state, one world per process at a time.
 """
 
 from __future__ import annotations
@@ -13,13 +36,40 @@ from typing import Any
 
 from simulator.world import WorldError
 
-# Virtual second 0, the same instant as simulator.clock.VirtualClock's default start: timestamps the
-# simulated AWS hands out (InstanceCreateTime, SnapshotCreateTime, createdAt...) are this plus clock.now().
+# The default virtual second 0, the same instant as simulator.clock.VirtualClock's default start.
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+_calendar = {"start": EPOCH}
+
+
+def world_start(world: Mapping[str, Any]) -> dt.datetime:
+    """The instant of virtual second 0 for `world`: its `start` (ISO 8601, UTC), else EPOCH. The runner's
+    VirtualClock must start there too: `VirtualClock(start=world_start(world))`."""
+    raw = world.get("start") if isinstance(world, Mapping) else None
+    if raw is None:
+        return EPOCH
+    if not isinstance(raw, str):
+        raise WorldError(f"'start' must be an ISO 8601 UTC time such as 2026-01-01T00:00:00Z, not {raw!r}")
+    try:
+        start = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise WorldError(f"'start' must be an ISO 8601 UTC time such as 2026-01-01T00:00:00Z, not {raw!r}") from None
+    if start.utcoffset() != dt.timedelta(0):
+        raise WorldError(f"'start' must be in UTC (Z or +00:00): {raw!r}")
+    return start.astimezone(dt.UTC)
+
+
+def set_calendar_start(start: dt.datetime) -> None:
+    """Make `start` virtual second 0 of the simulated AWS's calendar (load_world does, with world_start)."""
+    _calendar["start"] = start
+
+
+def calendar_start() -> dt.datetime:
+    return _calendar["start"]
 
 
 def to_datetime(t: float) -> dt.datetime:
-    return EPOCH + dt.timedelta(seconds=t)
+    return _calendar["start"] + dt.timedelta(seconds=t)
 
 
 @dataclass(frozen=True)
@@ -27,16 +77,20 @@ class Latency:
     create_read_replica: float = 1200
     promote: float = 300
     modify: float = 120
+    modify_lag: float = 30
     enable_backups: float = 300
-    rename: float = 120
+    rename: float = 600
+    reboot: float = 120
     delete: float = 300
     restore_snapshot: float = 1500
+    restore_point_in_time: float = 1500
     ssm_command: float = 60
     ecs_deployment: float = 180
     ecs_task: float = 60
 
 
-# World setup: the world's resources exist, settled, at virtual time 0.
+# World setup: the world's resources exist, settled, at virtual time 0. The simulators recognise this very
+# object as "the world is being set up" (no daily backups block the setup calls).
 INSTANT = Latency(**{f.name: 0 for f in fields(Latency)})
 
 

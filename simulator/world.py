@@ -4,14 +4,32 @@
 off, at virtual time 0 and with zero latency, so the world's resources get the simulators' bookkeeping
 (unique DbiResourceIds, data_origin, replica links) and are all settled (`available`) from the start.
 
+- `start` (optional): the instant of virtual second 0, ISO 8601 in UTC ("2026-03-02T01:00:00Z"); default
+  simulator.latency.EPOCH, 2026-01-01T00:00Z. It sets the calendar of the daily backup windows and of every
+  timestamp (simulator.latency.world_start; the runner starts its VirtualClock there).
 - `rds.instances` are created in list order: with CreateDBInstanceReadReplica when the entry has
   SourceDBInstanceIdentifier (which must be an earlier entry), else with CreateDBInstance. Keys the create call
   does not accept but ModifyDBInstance does are applied by a follow-up ModifyDBInstance; other keys are refused.
-- Referenced DB parameter groups, option groups and DB subnet groups are created when missing. VPC security
-  group ids are kept exactly as written (moto accepts any string), so reports compare with the world's ids.
+  A replica's DBParameterGroupName, which RDS refuses on CreateDBInstanceReadReplica except for Oracle and Db2,
+  is applied that way too, and the replica rebooted so the group is in-sync. Every create parameter is
+  accepted: StorageType/Iops/StorageThroughput, StorageEncrypted/KmsKeyId (key ids are labels; encrypted
+  without KmsKeyId means the AWS managed key, arn:aws:kms:<region>:123456789012:alias/aws/rds),
+  ManageMasterUserPassword, MonitoringInterval/MonitoringRoleArn, OptionGroupName, EnableCloudwatchLogsExports,
+  DeletionProtection...
+- `rds.subnet_groups` (optional): `[{"DBSubnetGroupName", "VpcId"}]`. VpcId is a label: each distinct label is
+  one simulated VPC (created in moto's EC2 with two subnets, tagged Name=<label>; DescribeDBInstances shows
+  its moto id). Subnet groups that instances reference but the world does not declare share the default VPC,
+  as do instances without a subnet group (RDS's `default` group).
+- `rds.quotas` (optional): maxima of the account's quotas, `{"DBInstances": 40, "AllocatedStorage": 100000,
+  "ReadReplicasPerMaster": 15}` (those are the defaults; see simulator.rds.account).
+- Referenced DB parameter groups (of the instance's family), option groups and DB subnet groups are created
+  when missing. VPC security group ids are kept exactly as written (moto accepts any string), so reports
+  compare with the world's ids.
 - `rds.snapshots`: CreateDBSnapshot requests (DBSnapshotIdentifier, DBInstanceIdentifier, Tags) of world
   instances, taken after every instance exists.
-- `ecs.clusters[].services[]`: `name` and `desiredCount`, running a placeholder task definition.
+- `ecs.clusters[].services[]`: `name` and `desiredCount`, running a placeholder task definition; optionally
+  `deploymentController` ("ECS", the default, "CODE_DEPLOY" or "EXTERNAL"), `classicLoadBalancer` (true: behind
+  a Classic Load Balancer) and `circuitBreaker` (true: the deployment circuit breaker with rollback is on).
 - `ec2.instances[]`: `Tags` (and optionally `InstanceType`): the SSM-managed hosts a restart may target.
 """
 
@@ -26,6 +44,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from moto.rds.models import DBInstance
 
 PLACEHOLDER_TASK_FAMILY = "simulated-app"
+QUOTA_NAMES = frozenset({"DBInstances", "AllocatedStorage", "ReadReplicasPerMaster"})
+DEPLOYMENT_CONTROLLERS = ("ECS", "CODE_DEPLOY", "EXTERNAL")
+SERVICE_KEYS = frozenset({"name", "desiredCount", "deploymentController", "classicLoadBalancer", "circuitBreaker"})
 HOST_IMAGE_NAME = "simulated-host"
 
 
@@ -77,9 +98,26 @@ def validate_world(world: Any) -> None:
     if not isinstance(world, Mapping):
         raise WorldError("the world must be a JSON object")
     region_of(world)
+    from simulator.latency import world_start
+
+    world_start(world)
     rds = world.get("rds")
     if not isinstance(rds, Mapping) or "instances" not in rds:
         raise WorldError("the world needs rds.instances")
+    for group in _list(rds, "subnet_groups", "rds"):
+        if not all(isinstance(group.get(key), str) and group.get(key) for key in ("DBSubnetGroupName", "VpcId")):
+            raise WorldError(f"a subnet group needs DBSubnetGroupName and VpcId: {dict(group)}")
+        unknown = sorted(set(group) - {"DBSubnetGroupName", "VpcId"})
+        if unknown:
+            raise WorldError(f"subnet group {group['DBSubnetGroupName']}: unknown keys {unknown}")
+    quotas = rds.get("quotas", {})
+    if not isinstance(quotas, Mapping):
+        raise WorldError("rds.quotas must be an object of quota maxima")
+    for name, maximum in quotas.items():
+        if name not in QUOTA_NAMES:
+            raise WorldError(f"rds.quotas: unknown quota {name!r}; known quotas are {sorted(QUOTA_NAMES)}")
+        if isinstance(maximum, bool) or not isinstance(maximum, int) or maximum < 0:
+            raise WorldError(f"rds.quotas.{name} must be a non-negative integer, not {maximum!r}")
     seen: set[str] = set()
     for entry in _list(rds, "instances", "rds"):
         ident = entry.get("DBInstanceIdentifier")
@@ -108,6 +146,16 @@ def validate_world(world: Any) -> None:
             count = service.get("desiredCount", 1)
             if not isinstance(service.get("name"), str) or not isinstance(count, int) or count < 0:
                 raise WorldError(f"ecs service needs a name and a non-negative desiredCount: {dict(service)}")
+            if service.get("deploymentController", "ECS") not in DEPLOYMENT_CONTROLLERS:
+                raise WorldError(
+                    f"ecs service {service['name']}: deploymentController must be one of {DEPLOYMENT_CONTROLLERS}"
+                )
+            for flag in ("classicLoadBalancer", "circuitBreaker"):
+                if not isinstance(service.get(flag, False), bool):
+                    raise WorldError(f"ecs service {service['name']}: {flag} must be true or false")
+            unknown = sorted(set(service) - SERVICE_KEYS)
+            if unknown:
+                raise WorldError(f"ecs service {service['name']}: unknown keys {unknown}")
     for host in _list(world.get("ec2", {}), "instances", "ec2"):
         unknown = sorted(set(host) - {"Tags", "InstanceType"})
         if unknown:
@@ -124,8 +172,8 @@ def _engine(entries: dict[str, Mapping[str, Any]], ident: str) -> tuple[str, str
 
 
 def _major(engine: str, version: str) -> str:
+    """An option group's MajorEngineVersion."""
     parts = version.split(".")
-    # Postgres 10+ names families by major version only (postgres15); the others by major.minor (mysql8.0).
     if engine == "postgres" and parts[0].isdigit() and int(parts[0]) >= 10:
         return parts[0]
     return ".".join(parts[:2])
@@ -134,6 +182,7 @@ def _major(engine: str, version: str) -> str:
 class _Loader:
     def __init__(self, world: Mapping[str, Any]) -> None:
         region = region_of(world)
+        self.region = region
         self.world = world
         session = _session()
         self.rds = session.client("rds", region_name=region)
@@ -141,8 +190,33 @@ class _Loader:
         self.ecs = session.client("ecs", region_name=region)
         self.secrets = session.client("secretsmanager", region_name=region)
         self.entries = {e["DBInstanceIdentifier"].lower(): e for e in world["rds"]["instances"]}
+        self.vpc_subnets: dict[str, list[str]] = {}  # VpcId label -> its subnets
+
+    def subnet_groups(self) -> None:
+        """One VPC per distinct label, with a subnet in each of two Availability Zones, then the groups."""
+        for group in self.world["rds"].get("subnet_groups", []):
+            label = group["VpcId"]
+            if label not in self.vpc_subnets:
+                number = len(self.vpc_subnets) + 1
+                vpc = self.ec2.create_vpc(
+                    CidrBlock=f"10.{number}.0.0/16",
+                    TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": label}]}],
+                )["Vpc"]["VpcId"]
+                self.vpc_subnets[label] = [
+                    self.ec2.create_subnet(
+                        VpcId=vpc, CidrBlock=f"10.{number}.{index}.0/24", AvailabilityZone=f"{self.region}{zone}"
+                    )["Subnet"]["SubnetId"]
+                    for index, zone in enumerate("ab")
+                ]
+            self.rds.create_db_subnet_group(
+                DBSubnetGroupName=group["DBSubnetGroupName"],
+                DBSubnetGroupDescription=f"{group['DBSubnetGroupName']} (simulated world, {label})",
+                SubnetIds=self.vpc_subnets[label],
+            )
 
     def ensure_groups(self, entry: Mapping[str, Any]) -> None:
+        from simulator.rds import engines
+
         engine, version = _engine(self.entries, entry["DBInstanceIdentifier"])
         group = entry.get("DBParameterGroupName")
         if (
@@ -154,7 +228,7 @@ class _Loader:
         ):
             self.rds.create_db_parameter_group(
                 DBParameterGroupName=group,
-                DBParameterGroupFamily=f"{engine}{_major(engine, version)}",
+                DBParameterGroupFamily=engines.parameter_group_family(engine, version),
                 Description=f"{group} (simulated world)",
             )
         options = entry.get("OptionGroupName")
@@ -185,20 +259,28 @@ class _Loader:
         return True
 
     def instance(self, entry: Mapping[str, Any], serves_replicas: bool) -> None:
+        from simulator.rds import engines
+
         operation, create, later = _split_instance(entry)
-        if serves_replicas and operation == "CreateDBInstanceReadReplica" and "BackupRetentionPeriod" not in entry:
+        replica = operation == "CreateDBInstanceReadReplica"
+        if serves_replicas and replica and "BackupRetentionPeriod" not in entry:
             # A world that lists replicas of a replica means that replica has backups (RDS requires them);
             # worlds need not spell that out.
             later["BackupRetentionPeriod"] = 1
+        engine, _ = _engine(self.entries, entry["DBInstanceIdentifier"])
+        reboot = replica and "DBParameterGroupName" in create and not engines.parameter_group_on_replica(engine)
+        if reboot:
+            later["DBParameterGroupName"] = create.pop("DBParameterGroupName")
         self.ensure_groups(entry)
-        if operation == "CreateDBInstanceReadReplica":
+        if replica:
             self.rds.create_db_instance_read_replica(**create)
         else:
             self.rds.create_db_instance(**create)
+        identifier = entry["DBInstanceIdentifier"]
         if later:
-            self.rds.modify_db_instance(
-                DBInstanceIdentifier=entry["DBInstanceIdentifier"], **{**later, "ApplyImmediately": True}
-            )
+            self.rds.modify_db_instance(DBInstanceIdentifier=identifier, **{**later, "ApplyImmediately": True})
+        if reboot:
+            self.rds.reboot_db_instance(DBInstanceIdentifier=identifier)  # the world's group is in-sync
 
     def ecs_services(self) -> None:
         clusters = self.world.get("ecs", {}).get("clusters", [])
@@ -217,11 +299,23 @@ class _Loader:
         for cluster in clusters:
             self.ecs.create_cluster(clusterName=cluster["name"])
             for service in cluster.get("services", []):
+                options: dict[str, Any] = {
+                    "deploymentController": {"type": service.get("deploymentController", "ECS")},
+                    "deploymentConfiguration": {
+                        "deploymentCircuitBreaker": {"enable": bool(service.get("circuitBreaker")),
+                                                     "rollback": bool(service.get("circuitBreaker"))}
+                    },
+                }
+                if service.get("classicLoadBalancer"):
+                    options["loadBalancers"] = [
+                        {"loadBalancerName": f"{service['name']}-clb", "containerName": "app", "containerPort": 80}
+                    ]
                 self.ecs.create_service(
                     cluster=cluster["name"],
                     serviceName=service["name"],
                     taskDefinition=PLACEHOLDER_TASK_FAMILY,
                     desiredCount=service.get("desiredCount", 1),
+                    **options,
                 )
 
     def ec2_hosts(self) -> None:
@@ -242,10 +336,20 @@ class _Loader:
 
 def load_world(world: Mapping[str, Any]) -> None:
     """Create the (validated) world in the mocked account; AWS refusals become WorldError."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.rds.models import rds_backends
+
+    from simulator.latency import set_calendar_start, world_start
+    from simulator.rds import account
+
     loader = _Loader(world)
+    set_calendar_start(world_start(world))
+    account.set_quotas(rds_backends[DEFAULT_ACCOUNT_ID][loader.region], world["rds"].get("quotas", {}))
     step = "rds"
     sources = {entry.get("SourceDBInstanceIdentifier") for entry in world["rds"]["instances"]}
     try:
+        step = "rds.subnet_groups"
+        loader.subnet_groups()
         for entry in world["rds"]["instances"]:
             step = f"instance {entry['DBInstanceIdentifier']}"
             loader.instance(entry, serves_replicas=entry["DBInstanceIdentifier"] in sources)

@@ -130,12 +130,13 @@ def test_step_functions_calls_a_handler_makes_are_recorded(sim, aws):
         ("stepfunctions", "ListStateMachines", "FunctionsCheckConcurrencyFunction", {})]
 
 
-def test_calls_carry_the_tags_the_instances_they_name_had_before_the_call(sim, aws):
+def test_calls_carry_the_tags_the_instances_they_name_had_before_the_call(sim, aws, clock):
     rds = aws("rds")
     with sim.recording():
         rds.add_tags_to_resource(ResourceName=DEMO_ARN, Tags=[{"Key": "stack-mitosis:target", "Value": "demo"}])
         rds.modify_db_instance(DBInstanceIdentifier="demo", NewDBInstanceIdentifier="old-demo", ApplyImmediately=True)
         rds.create_db_instance_read_replica(DBInstanceIdentifier="temp-demo", SourceDBInstanceIdentifier="prod")
+        clock.t = 30  # the rename has started: demo is old-demo now
         with pytest.raises(ClientError):
             rds.delete_db_instance(DBInstanceIdentifier="demo", SkipFinalSnapshot=True)
     assert [c["resource_tags"] for c in sim.calls] == [
@@ -196,16 +197,20 @@ def test_ssm_command_fault_ends_the_invocations_failed(make_sim, aws, clock):
     assert [i["Status"] for i in listed] == ["Failed", "Failed"]
 
 
-def test_ecs_deployment_fault_ends_the_rollout_failed_while_the_old_deployment_serves(make_sim, aws, clock):
-    make_sim(faults=[{"operation": "ecs:deployment", "rolloutState": "FAILED"}])
+def test_ecs_deployment_fault_fails_the_rollout_while_the_old_deployment_serves(make_sim, aws, clock, world):
+    """With the circuit breaker the faulted deployment ends FAILED and ECS rolls back (see test_ssm_ecs.py)."""
+    world["ecs"]["clusters"][0]["services"][0]["circuitBreaker"] = True
+    make_sim(world, faults=[{"operation": "ecs:deployment", "rolloutState": "FAILED"}])
     ecs = aws("ecs")
-    ecs.update_service(cluster="demo", service="web", forceNewDeployment=True)
+    started = ecs.update_service(cluster="demo", service="web", forceNewDeployment=True)["service"]["deployments"][0]
     clock.t = 180
     [service] = ecs.describe_services(cluster="demo", services=["web"])["services"]
     assert [(d["status"], d["rolloutState"]) for d in service["deployments"]] == [
-        ("PRIMARY", "FAILED"),
+        ("PRIMARY", "IN_PROGRESS"),
+        ("ACTIVE", "FAILED"),
         ("ACTIVE", "COMPLETED"),
     ]
+    assert service["deployments"][1]["id"] == started["id"]
     assert service["runningCount"] == 2
 
 
