@@ -23,6 +23,7 @@ from simulator.clock import VirtualClock
 from simulator.deployment import ACCOUNT_ID, deploy, simulated_context, synthesize
 from simulator.iam import Statement, policy_of
 from simulator.lambdas import handlers_in_process
+from simulator.latency import world_start
 
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
 # moto's interpreter logs every error a state handles (a NotReady retry, an absent optional path) with a dump
@@ -53,7 +54,7 @@ class Simulation:
     context: dict[str, Any] | None = None
     on_state: Callable[[StateEvent], None] = lambda event: None
     on_attempt: Callable[[int, dict[str, Any]], None] = lambda attempt, result: None
-    clock: VirtualClock = field(default_factory=VirtualClock)
+    clock: VirtualClock = field(init=False, default_factory=VirtualClock)  # set again when the run starts
     # What each function may do, from the synthesized template: tests pass a variation (a grant removed) to
     # see the simulated account refuse what AWS would.
     policies: Callable[[dict[str, Any], str], dict[str, list[Statement]]] = field(
@@ -66,6 +67,7 @@ class Simulation:
         # this input (simulator.deployment.simulated_context).
         context = self.context if self.context is not None else simulated_context(self.execution_input,
                                                                                    cdk_json_context())
+        self.clock = VirtualClock(start=world_start(self.world))  # virtual second 0 is the world's `start`
         template = synthesize(context)
         region = self.world_region
         policies = self.policies(template, region)
