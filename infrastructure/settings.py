@@ -55,6 +55,8 @@ class DeploymentSettings(Strict):
         names = [(job.name, "target", job.target) for job in self.refresh_jobs]
         names += [(job.name, "source", job.source) for job in self.refresh_jobs]
         for job in self.refresh_jobs:
+            if job.source == job.target:
+                raise ValueError(f"refresh job '{job.name}': source and target are both '{job.source}'")
             for owner, role, name in names:
                 if owner == job.name and role == "target" and name == job.target:
                     continue

@@ -228,6 +228,13 @@ class SimulatedAWS:
             facts["implied"] = {"ARN": secret.get("ARN"), "KmsKeyId": secret.get("KmsKeyId")}
         elif (service, operation) == ("ssm", "SendCommand"):
             facts["targets"] = self._targeted_instances(params)
+        elif (service, operation) == ("ecs", "RunTask"):
+            # A family without a revision runs its latest ACTIVE one: IAM checks that revision's ARN.
+            try:
+                described = self._forward("ecs")("DescribeTaskDefinition", {"taskDefinition": params["taskDefinition"]})
+                facts["implied"] = {"taskDefinitionArn": described["taskDefinition"]["taskDefinitionArn"]}
+            except Exception:  # noqa: BLE001 - an unknown task definition is the call's own error to raise
+                pass
         return facts
 
     def _describe_instance(self, identifier: str) -> dict[str, Any] | None:

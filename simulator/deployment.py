@@ -20,7 +20,7 @@ import boto3
 from mitosis.models import RefreshJob
 from pydantic import ValidationError
 
-from infrastructure.settings import STACK_NAME, STATE_MACHINE_NAME
+from infrastructure.settings import STACK_NAME, STATE_MACHINE_NAME, DeploymentSettings
 
 ACCOUNT_ID = "123456789012"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,10 @@ def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, A
             if declared in execution_input:
                 with contextlib.suppress(ValidationError):
                     job = RefreshJob.model_validate({**job.model_dump(), declared: execution_input[declared]})
+        try:  # a job no deployment may declare (source = target...) is left out, as cdk deploy would refuse it
+            DeploymentSettings.model_validate({"refresh_jobs": [job]})
+        except ValidationError:
+            return context
         context["refresh_jobs"] = [job.model_dump(mode="json")]
     return context
 

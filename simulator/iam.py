@@ -282,10 +282,11 @@ def _ecs_services(action: str) -> Mapper:
 
 
 def _run_task(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
-    definition = params["taskDefinition"]
+    """The task definition's revision: named, or the family's latest (the simulated AWS records which)."""
+    definition = (call.get("implied") or {}).get("taskDefinitionArn") or params["taskDefinition"]
     if not definition.startswith("arn:"):
-        if ":" not in definition:  # the latest revision: which one that is cannot be known offline
-            raise UnmappedCall(f"ecs RunTask of {definition!r}: name the task definition's revision")
+        if ":" not in definition:
+            raise UnmappedCall(f"ecs RunTask of {definition!r}: which revision runs is not known")
         definition = f"arn:aws:ecs:{arns.region}:{arns.account}:task-definition/{definition}"
     return [_pair("ecs:RunTask", definition)]
 

@@ -139,6 +139,9 @@ class RefreshRequest(Declarable):
     def as_declared(self, jobs: list[RefreshJob]) -> RefreshRequest:
         """This request with its job's declarations: a field the input leaves out takes the job's value; a
         field it gives must equal the job's, or InvalidInput names it. No job declared for the pair: refused."""
+        if self.source == self.target:
+            raise InvalidInput(f"Source and target are both '{self.source}': a refresh would replace production with "
+                               "itself.")
         job = next((j for j in jobs if (j.source, j.target) == (self.source, self.target)), None)
         if job is None:
             raise InvalidInput(f"No refresh job from '{self.source}' to '{self.target}' is declared in this "
