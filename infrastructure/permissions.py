@@ -4,8 +4,8 @@ infrastructure/functions.py), returning every statement that function needs and 
 Names. A deployment may change only its targets' trees: `<target>` and `<target>-*` (replicas are named after
 their primary, with a hyphen, so `mitosis-demo-*` does not cover `mitosis-demo2`), under their own names and
 as `temp-` copies and `old-` retirees. Every role also carries an explicit Deny of every RDS action but reads
-on the sources (`<source>`, `<source>-*`); only Clone may also create its copy from them. An explicit Deny
-wins over any Allow, so a later widened Allow cannot reach production.
+on the sources (`<source>`, and `<source>-*` unless a target is named so); only Clone may also create its copy
+from them. An explicit Deny wins over any Allow, so a later widened Allow cannot reach production.
 
 Which (action, resource) pairs AWS checks for each call is in simulator/iam.py (from the Service
 Authorization Reference); the simulation enforces these policies on every call a function makes.
@@ -97,13 +97,23 @@ class Permissions(Construct):
         return self.stack.format_arn(service=service, resource=resource, resource_name=name, arn_format=sep,
                                      account=account, region=region)
 
-    def _db(self, *prefixes: str) -> list[str]:
-        """Every target tree's instances under the given prefixes ("" for their own names)."""
+    def _db(self, *prefixes: str, primary: bool = True, replicas: bool = True) -> list[str]:
+        """Every target tree's instances under the given prefixes ("" for their own names): the primary
+        (`<target>`), its replicas (`<target>-*`), or both."""
+        suffixes = [suffix for suffix, wanted in (("", primary), ("-*", replicas)) if wanted]
         return [self._arn("rds", "db", f"{prefix}{job.target}{suffix}")
-                for job in self.jobs for prefix in prefixes for suffix in ("", "-*")]
+                for job in self.jobs for prefix in prefixes for suffix in suffixes]
 
     def _production(self) -> list[str]:
-        return [self._arn("rds", "db", f"{job.source}{suffix}") for job in self._sources() for suffix in ("", "-*")]
+        """Each source, and its replicas as `<source>-*` unless a declared target is named `<source>-...` (the
+        Deny would cover that target's tree too: there, production's replicas are kept by the Allows, which never
+        name them, and by the planner)."""
+        arns = []
+        for job in self._sources():
+            arns.append(self._arn("rds", "db", job.source))
+            if not any(other.target.startswith(f"{job.source}-") for other in self.jobs):
+                arns.append(self._arn("rds", "db", f"{job.source}-*"))
+        return arns
 
     def _sources(self) -> list[RefreshJob]:
         return list({job.source: job for job in self.jobs}.values())
@@ -236,23 +246,28 @@ class Permissions(Construct):
         return self._describe()
 
     def clone(self) -> Statements:
-        creates = [self._arn("rds", "db", job.source) for job in self._sources()] + self._db(TEMP_PREFIX)
+        copy = self._db(TEMP_PREFIX, replicas=False)
+        creates = [self._arn("rds", "db", job.source) for job in self._sources()] + copy
         return [*self._describe(), self._allow(["rds:CreateDBInstanceReadReplica"], creates + self._groups()),
-                self._allow(["rds:AddTagsToResource"], self._db(TEMP_PREFIX)), *self._create_copies()]
+                self._allow(["rds:AddTagsToResource"], copy), *self._create_copies()]
 
     def configure(self) -> Statements:
-        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX) + self._groups())]
+        # the parameter group RDS does not take at creation, and backups
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX) + [
+            self._arn("rds", "pg", "*")])]
 
     def promote(self) -> Statements:
-        return [*self._describe(), self._allow(["rds:PromoteReadReplica"], self._db(TEMP_PREFIX))]
+        return [*self._describe(), self._allow(["rds:PromoteReadReplica"], self._db(TEMP_PREFIX, replicas=False))]
 
     def reboot(self) -> Statements:
         return [*self._describe(), self._allow(["rds:RebootDBInstance"], self._db(TEMP_PREFIX))]
 
     def create_replica(self) -> Statements:
+        # the copy of the primary is the source of the first level
+        replicas = self._db(TEMP_PREFIX, primary=False)
         return [*self._describe(),
                 self._allow(["rds:CreateDBInstanceReadReplica"], self._db(TEMP_PREFIX) + self._groups()),
-                self._allow(["rds:AddTagsToResource"], self._db(TEMP_PREFIX)), *self._create_copies()]
+                self._allow(["rds:AddTagsToResource"], replicas), *self._create_copies()]
 
     def wait_ready(self) -> Statements:
         return self._describe()
@@ -262,7 +277,7 @@ class Permissions(Construct):
         if not secrets:
             return []
         # A secret's ARN ends in six random characters: a declared ARN without them matches with `-??????`.
-        return [self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX)),
+        return [self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX, replicas=False)),
                 self._allow(["secretsmanager:GetSecretValue"], secrets + [f"{arn}-??????" for arn in secrets]),
                 self._allow(["kms:Decrypt"], [self._keys()], self._via("secretsmanager"))]
 
@@ -298,9 +313,9 @@ class Permissions(Construct):
 
     def delete_old(self) -> Statements:
         # Since August 2024 a final snapshot is authorized as a CreateDBSnapshot of the instance and the snapshot.
-        old = self._db(OLD_PREFIX)
-        return [*self._describe(), self._allow(["rds:DeleteDBInstance", "rds:ModifyDBInstance"], old),
-                self._allow(["rds:CreateDBSnapshot"], old + self._final_snapshots()),
+        # Retiring lifted the old instances' protection: no modify. The final snapshot is the old primary's.
+        return [*self._describe(), self._allow(["rds:DeleteDBInstance"], self._db(OLD_PREFIX)),
+                self._allow(["rds:CreateDBSnapshot"], self._db(OLD_PREFIX, replicas=False) + self._final_snapshots()),
                 self._allow(["rds:AddTagsToResource"], self._final_snapshots())]
 
     def prune_snapshots(self) -> Statements:

@@ -50,8 +50,8 @@ class DeploymentSettings(Strict):
 
     @model_validator(mode="after")
     def _names_do_not_overlap(self) -> DeploymentSettings:
-        """IAM scopes each target's tree as `<target>` and `<target>-*` (and their temp-/old- names) and denies
-        every write on `<source>` and `<source>-*`: no job's names may fall inside another's patterns."""
+        """IAM scopes each target's tree as `<target>` and `<target>-*` (and their temp-/old- names): no job's
+        source or target may fall inside another job's target tree."""
         names = [(job.name, "target", job.target) for job in self.refresh_jobs]
         names += [(job.name, "source", job.source) for job in self.refresh_jobs]
         for job in self.refresh_jobs:
@@ -64,9 +64,6 @@ class DeploymentSettings(Strict):
                     if name == pattern or name.startswith(f"{pattern}-"):
                         raise ValueError(f"refresh job '{owner}': its {role} '{name}' falls inside job "
                                          f"'{job.name}''s target tree ('{job.target}' and '{job.target}-*')")
-            if job.target.startswith(f"{job.source}-"):
-                raise ValueError(f"refresh job '{job.name}': target '{job.target}' is named like a replica of "
-                                 f"its source ('{job.source}-*'), which every role denies any change")
         return self
 
     @classmethod

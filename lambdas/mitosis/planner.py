@@ -281,28 +281,32 @@ class Copies:
         old = _instance(self.view, target)
         build = self._build(old, parent=self.source.DBInstanceIdentifier,
                             inherited_group=_group_name(self.source), parent_storage=self.source.AllocatedStorage)
-        # PromoteReadReplica turns backups on itself (which saves a modify and its wait), and reboots the
-        # copy, which puts a new parameter group in effect.
+        # PromoteReadReplica turns backups on itself (which saves a modify and its wait). It also reboots the
+        # copy ("RDS reboots the DB instance before making it available"); whether that reboot puts a new
+        # parameter group in effect is undocumented, so a reboot follows, skipped when it did.
         retention = _retention(old, target in self.serving)
         promoted = Expectation(DBInstanceIdentifier=temp_name(target), promoted=True,
-                               values={"BackupRetentionPeriod": retention},
-                               parameter_group=self.group[target], parameters_in_sync=bool(build.configure))
+                               values={"BackupRetentionPeriod": retention}, parameter_group=self.group[target])
         promote = Call(request={"DBInstanceIdentifier": temp_name(target), "BackupRetentionPeriod": retention},
                        expect=promoted)
-        return RootBuild(name=target, create=build.create, configure=build.configure, promote=promote)
+        return RootBuild(name=target, create=build.create, configure=build.configure, promote=promote,
+                         reboot=self._reboot(target) if _new_group(build) else None)
 
     def replica(self, name: str) -> CopyBuild:
         old = _instance(self.view, name)
         parent = old.ReadReplicaSourceDBInstanceIdentifier or ""
         build = self._build(old, parent=temp_name(parent), inherited_group=self.group.get(parent),
                             parent_storage=self.storage.get(parent))
-        if build.configure and "DBParameterGroupName" in build.configure.request:
-            # A new parameter group takes effect at the next reboot.
-            identifier = temp_name(name)
-            build.reboot = Call(request={"DBInstanceIdentifier": identifier},
-                                expect=Expectation(DBInstanceIdentifier=identifier, parameter_group=self.group[name],
-                                                   parameters_in_sync=True))
+        if _new_group(build):  # a new parameter group takes effect at the next reboot
+            build.reboot = self._reboot(name)
         return build
+
+    def _reboot(self, name: str) -> Call:
+        """RebootDBInstance of a copy, skipped when its parameter group is already in effect."""
+        identifier = temp_name(name)
+        return Call(request={"DBInstanceIdentifier": identifier},
+                    expect=Expectation(DBInstanceIdentifier=identifier, parameter_group=self.group[name],
+                                       parameters_in_sync=True))
 
     def _build(self, old: DBInstance, parent: str, inherited_group: str | None,
                parent_storage: int | None) -> CopyBuild:
@@ -391,6 +395,10 @@ class Copies:
             if old.StorageType == "gp3":
                 storage["StorageThroughput"] = old.StorageThroughput
         return storage
+
+
+def _new_group(build: CopyBuild) -> bool:
+    return build.configure is not None and "DBParameterGroupName" in build.configure.request
 
 
 def _group_name(instance: DBInstance) -> str | None:

@@ -23,6 +23,7 @@ from simulator.deployment import ACCOUNT_ID, simulated_context, synthesize
 from simulator.iam import Statement, UnmappedCall, authorizations, decide, evaluate, policy_of
 from simulator.runner import Simulation, function_policies
 from tests.workflow.conftest import EXAMPLES, simulate, tree_world
+from tests.workflow.test_real_account import MYSQL_TREE, REFRESH
 
 EXAMPLE_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-example.json").read_text())
 EXAMPLE_INPUT: dict[str, Any] = json.loads((EXAMPLES / "input-example.json").read_text())
@@ -54,6 +55,7 @@ SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
         {**EXAMPLE_INPUT, "restart": SSM_RESTART}, {}),
     "dry run": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "dry_run": True}, {}),
     "deeper tree": (tree_world(TREE_EDGES), {"source": "production", "target": "staging"}, {}),
+    "customer keys, monitoring, a replica's own parameter group": (MYSQL_TREE, REFRESH, {}),
     "re-run discards a failed clone": (EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [CLONE_FAILS], "attempts": 2}),
     "rollback renames back, re-run discards a protected copy": (
         EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [INSTALL_REPLICA_REFUSED, UNINSTALLED_COPY_FAILS], "attempts": 2}),
@@ -72,14 +74,17 @@ NOT_REPLAYED: dict[str, str] = {}
 JUSTIFIED_UNUSED = {
     ("Describe", "rds:ListTagsForResource", "*"):
         "the fallback for an instance DescribeDBInstances lists without its TagList (moto always includes it)",
-    ("Clone", "rds:CreateDBInstanceReadReplica", "arn:aws:rds:<region>:<account>:subgrp:*"):
-        "the Service Authorization Reference lists a subnet group as required; a replica takes its source's, "
-        "which the request does not name",
-    ("CreateReplica", "rds:CreateDBInstanceReadReplica", "arn:aws:rds:<region>:<account>:subgrp:*"):
-        "as for Clone",
-    ("Discard", "rds:ModifyDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>*"):
-        "lifts the protection of a copy that a rollback after a failed restart moved back to temp- (copies are "
-        "protected only once swapped), when a later run finds it stale",
+    ("Discard", "rds:ModifyDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>"):
+        "lifts the protection of a copy that held the name, was protected and was moved back to temp- by a "
+        "rollback after a failed restart, when a later run finds it stale",
+    ("Discard", "rds:ModifyDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>-*"): "as for the primary",
+    ("Reboot", "rds:RebootDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>"):
+        "the copy of the primary is rebooted only when its promote did not put its new parameter group in effect "
+        "(undocumented; the simulated promote does)",
+    ("Restore", "rds:DeleteDBInstance", "arn:aws:rds:<region>:<account>:db:<target>-*"):
+        "as for the primary: a replica's copy that failed once it held the name",
+    ("WaitRestart", "ssm:ListCommands", "*"):
+        "read only while a command has no invocation: a command that ended without any reached no node",
 }
 
 
@@ -189,7 +194,7 @@ def allowed_probes(policies: dict[str, list[Statement]], probes: list[dict[str, 
 
 def normalized(pattern: str, replay: Replay) -> str:
     """A resource pattern with the scenario's names replaced, so grants compare across scenarios."""
-    for value, placeholder in ((replay.source, "<source>"), (replay.target, "<target>"),
+    for value, placeholder in ((replay.target, "<target>"), (replay.source, "<source>"),
                                (replay.region, "<region>"), (ACCOUNT_ID, "<account>")):
         pattern = pattern.replace(value, placeholder)
     return pattern

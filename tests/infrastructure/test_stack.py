@@ -159,7 +159,7 @@ def test_cdk_json_declares_a_valid_deployment() -> None:
 
 @pytest.mark.parametrize(("jobs", "message"), [
     pytest.param([("a", "prod", "demo"), ("b", "prod", "demo-eu")], "'demo-eu' falls inside job 'a'", id="nested"),
-    pytest.param([("a", "prod", "prod-staging")], "named like a replica of its source", id="under-the-source"),
+    pytest.param([("a", "prod", "prod")], "source and target are both 'prod'", id="source-is-target"),
     pytest.param([("a", "demo", "staging"), ("b", "staging-copy", "qa")], "'staging-copy' falls inside",
                  id="a-source-under-a-target"),
 ])

@@ -179,7 +179,9 @@ def test_a_mysql_copy_gets_its_parameter_group_by_a_modify_then_a_reboot() -> No
     # the promote reboots the copy; whether that applies the group is undocumented, so a reboot follows
     # (skipped when the group is already in sync) and the swap waits for the parameters in effect
     assert plan.root.promote.expect.parameter_group == "demo-mysql8"
-    assert plan.root.reboot is None or plan.root.reboot.expect.parameters_in_sync
+    assert plan.root.reboot is not None and plan.root.reboot.expect.parameters_in_sync
+    ops = [op.op for op in plan.flight_plan]
+    assert ops[:4] == ["CreateDBInstanceReadReplica", "ModifyDBInstance", "PromoteReadReplica", "RebootDBInstance"]
     replica = plan.levels[0].replicas[0]
     assert "DBParameterGroupName" not in replica.create.request
     assert replica.configure is not None and replica.configure.request["DBParameterGroupName"] == "reporting-mysql8"

@@ -49,9 +49,10 @@ def test_dry_run_changes_nothing_and_outputs_the_flight_plan(
     lines = [(op["op"], op["params"].get("DBInstanceIdentifier")) for op in plan["flight_plan"]]
     # the copy gets demo's parameter group by a modify (RDS takes none when it creates a MySQL replica), which the
     # promote's reboot puts in effect
-    assert lines[:4] == [("CreateDBInstanceReadReplica", "temp-mitosis-demo"),
+    assert lines[:5] == [("CreateDBInstanceReadReplica", "temp-mitosis-demo"),
                          ("ModifyDBInstance", "temp-mitosis-demo"),
                          ("PromoteReadReplica", "temp-mitosis-demo"),
+                         ("RebootDBInstance", "temp-mitosis-demo"),  # skipped when the promote applied the group
                          ("CreateDBInstanceReadReplica", "temp-mitosis-demo-replica")]
     assert ("DeleteDBInstance", "old-mitosis-demo") in lines
 
