@@ -13,6 +13,7 @@ out), plans the whole refresh from it, and then keeps only the steps that are st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from mitosis import rds_rules
@@ -31,6 +32,7 @@ from mitosis.models import (
     Call,
     CopyBuild,
     DBInstance,
+    DBSnapshot,
     Deletion,
     Expectation,
     InstanceRef,
@@ -45,6 +47,7 @@ from mitosis.models import (
     Restoration,
     RootBuild,
     Run,
+    SnapshotCopy,
     SnapshotRetention,
     Swap,
     Tag,
@@ -52,6 +55,7 @@ from mitosis.models import (
     final_snapshot_prefix,
     generation_id,
     old_name,
+    source_copy_prefix,
     temp_name,
 )
 from mitosis.status import STUCK
@@ -63,6 +67,14 @@ SOURCE_READY = ["available", "storage-optimization"]
 # Statuses of the target tree that a fresh refresh starts from: it needs the old instances only at the swap,
 # whose renames wait for them; these two pass by themselves.
 TARGET_BUSY_OK = frozenset({"available", "backing-up", "storage-optimization"})
+# Settings the restore calls do not take (botocore rds service model: RestoreDBInstanceToPointInTime and
+# RestoreDBInstanceFromDBSnapshot have no Monitoring*, PerformanceInsights* or KmsKeyId parameter, and the snapshot
+# restore no MaxAllocatedStorage): a modify sets them once the copy is restored.
+AFTER_RESTORE = frozenset({"MonitoringInterval", "MonitoringRoleArn", "EnablePerformanceInsights",
+                           "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod"})
+NOT_ON_RESTORE = {"point_in_time": AFTER_RESTORE, "snapshot": AFTER_RESTORE | {"MaxAllocatedStorage"}}
+# Request parameters DescribeDBInstances reports under another name.
+DESCRIBED_AS = {"EnablePerformanceInsights": "PerformanceInsightsEnabled"}
 
 
 def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | None = None) -> Plan:
@@ -73,21 +85,25 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
     source, target = request.source, request.target
     progress = Progress(graph, request, run)
     view = progress.view
-    _refuse_unsafe(view, source, target, fresh=progress.fresh)
+    remote = _remote_snapshot(request)
+    _refuse_unsafe(view, source, target, fresh=progress.fresh, source_here=remote is None)
     tree = view.tree(target)
     _refuse_foreign_leftovers(graph, tree, target)
     notes: list[str] = []
 
-    root = password = before_swap = source_ready = None
+    root = password = before_swap = source_ready = snapshot_copy = None
     levels: list[Level] = []
+    clone = choose_clone(view, request, notes) if not progress.swap_started else CloneChoice("replica")
     if not progress.swap_started:
-        copies = Copies(view, request, progress, notes)
+        copies = Copies(view, request, progress, notes, clone)
         root = copies.root()
+        snapshot_copy = copies.snapshot_copy
         levels = [Level(replicas=[copies.replica(name) for name in level]) for level in _levels_below(view, target)]
         if progress.fresh:
-            _refuse_beyond_limits(view, source, target, [root.create.request, *[b.create.request for lv in levels
-                                                                               for b in lv.replicas]])
-        if graph.get(temp_name(target)) is None:
+            _refuse_incompatible(view, request, clone)
+            _refuse_beyond_limits(view, request, copies.engine, [root.create.request, *[
+                b.create.request for lv in levels for b in lv.replicas]])
+        if clone.method == "replica" and graph.get(temp_name(target)) is None:
             source_ready = Expectation(DBInstanceIdentifier=source, ready=SOURCE_READY)
         # Both happen before the swap, on the copy; once the swap has begun they are done.
         if request.master_password:
@@ -106,17 +122,117 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
     retired_elsewhere = [name for name in progress.retired if name not in tree]
     deletes = [progress.deletion(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
                if progress.old_exists(name)]
+    snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots)
+                 ] if request.final_snapshot else []
+    if clone.method == "snapshot":  # copies of the snapshot a restore read are not kept
+        snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
     plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
-                discards=progress.discards, source_ready=source_ready, root=root, levels=levels, password=password,
+                discards=progress.discards, clone_method=clone.method, source_ready=source_ready,
+                snapshot_copy=snapshot_copy, root=root, levels=levels, password=password,
                 before_swap=before_swap, swaps=swaps, protect=protect,
                 restart=RestartHook(hook=request.restart) if request.restart else None, deletes=deletes,
-                snapshots=SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots)
-                if request.final_snapshot else None)
+                snapshots=snapshots)
     # Our own copies replicate from the source until promoted: they are the only members of its tree we touch.
     production = [name for name in graph.tree(source) + graph.ancestors(source)
                   if (i := graph.get(name)) is None or i.tag(TAG_TARGET) != target]
     _assert_source_untouched(plan, production)
     return plan
+
+
+# --- how the copy of production is made -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CloneChoice:
+    method: str  # replica | point_in_time | snapshot
+    snapshot: DBSnapshot | None = None
+
+
+def _remote_snapshot(request: RefreshRequest) -> str | None:
+    """A snapshot named by ARN: production may be in another account (the snapshot is shared with this one)."""
+    named = request.clone.snapshot
+    return named if request.clone.method == "snapshot" and named and named.startswith("arn:") else None
+
+
+def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[str]) -> CloneChoice:
+    """The clone method the request asks for (`auto`: a replica where one can land in the target's subnet group,
+    else a point-in-time restore), refused where it cannot work. The notes say which and why."""
+    source, method = request.source, request.clone.method
+    auto = method == "auto"
+    if method == "snapshot":
+        snapshot = _snapshot(graph, request)
+        which = "named" if request.clone.snapshot else f"the newest available of '{source}'"
+        notes.append(f"Clone method: snapshot: a restore of {snapshot.DBSnapshotIdentifier} ({which}, taken "
+                     f"{snapshot.SnapshotCreateTime or 'now'}).")
+        return CloneChoice("snapshot", snapshot)
+    production = _instance(graph, source)
+    blocker = _replica_blocker(graph, production, _instance(graph, request.target))
+    if method == "replica" or (auto and blocker is None):
+        if blocker:
+            raise PlanRefused(f"{blocker} Choose the clone method point_in_time or snapshot.")
+        why = " (auto: a same-Region replica of production can land in the target's subnet group)" if auto else ""
+        notes.append(f"Clone method: replica: a read replica of production, promoted{why}.")
+        return CloneChoice("replica")
+    if not production.BackupRetentionPeriod:
+        raise PlanRefused(f"Production '{source}' has automated backups off: it cannot be restored to a point in "
+                          f"time{f' (and {blocker[0].lower()}{blocker[1:]})' if blocker else ''}. Choose the clone "
+                          "method snapshot.")
+    why = f" (auto: {blocker})" if auto else ""
+    notes.append(f"Clone method: point_in_time: a restore of production's automated backups at their latest "
+                 f"restorable time{why}.")
+    return CloneChoice("point_in_time")
+
+
+def _replica_blocker(graph: ReplicationGraph, source: DBInstance, target: DBInstance) -> str | None:
+    """Why a read replica of production cannot be the copy, or None."""
+    if source.MasterUserSecret is not None:
+        return (f"Production '{source.DBInstanceIdentifier}' has its master password managed by Secrets Manager: "
+                "RDS creates no read replica of it.")
+    # "All read replicas in one Amazon Web Services Region that are created from the same source DB instance
+    # must ... specify DB subnet groups from the same VPC" (CreateDBInstanceReadReplica.DBSubnetGroupName), and
+    # the User Guide advises against a replica in another VPC than its source's.
+    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith("arn:")]
+    siblings = {r.vpc for r in replicas if r is not None and r.tag(TAG_TARGET) is None and r.vpc}
+    vpc = next(iter(siblings)) if siblings else source.vpc
+    if target.vpc and vpc and target.vpc != vpc:
+        group = target.DBSubnetGroup.DBSubnetGroupName if target.DBSubnetGroup else "?"
+        return (f"'{target.DBInstanceIdentifier}' is in VPC {target.vpc} (subnet group {group}) and production's "
+                f"replicas in {vpc}: a read replica of production cannot land in the target's subnet group.")
+    mine = [r for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith(TEMP_PREFIX)]
+    limit = rds_rules.max_replicas(source.Engine)
+    quota = graph.quota("ReadReplicasPerMaster")
+    if quota is not None and rds_rules.family(source.Engine) not in ("oracle", "sqlserver", "db2"):
+        limit = quota.Max
+    if len(mine) + 1 > limit:
+        return (f"Production '{source.DBInstanceIdentifier}' has {len(mine)} read replicas; RDS allows {limit} for "
+                f"{source.Engine}, and the copy would be one more.")
+    return None
+
+
+def _snapshot(graph: ReplicationGraph, request: RefreshRequest) -> DBSnapshot:
+    """The snapshot to restore: the named one (an identifier, or the ARN of one shared from another account),
+    or the newest available one of production (automated or manual, every page: Describe read them all)."""
+    source, named = request.source, request.clone.snapshot
+    if named:
+        snapshot = next((s for s in graph.snapshots if named in (s.DBSnapshotIdentifier, s.DBSnapshotArn)), None)
+        if snapshot is None:
+            raise PlanRefused(f"Snapshot '{named}' was not found (a snapshot shared from another account is named "
+                              "by its ARN, and must be shared with this account).")
+        if snapshot.DBInstanceIdentifier != source:
+            raise PlanRefused(f"Snapshot '{named}' is of '{snapshot.DBInstanceIdentifier}', not of the source "
+                              f"'{source}'.")
+        if snapshot.Status != "available":
+            raise PlanRefused(f"Snapshot '{named}' is {snapshot.Status}: only an available snapshot is restored.")
+    else:
+        available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
+        if not available:
+            raise PlanRefused(f"No available snapshot of '{source}' was found: take one, or choose the clone "
+                              "method point_in_time.")
+        snapshot = max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier))
+    if snapshot.shared and snapshot.Encrypted and snapshot.KeyUsable is False:
+        raise PlanRefused(f"Snapshot '{snapshot.DBSnapshotArn or named}' is encrypted with {snapshot.KmsKeyId}, which "
+                          "is not shared with this account: the production account must share the key too.")
+    return snapshot
 
 
 # --- progress of an earlier run ------------------------------------------------------------------------------
@@ -267,30 +383,88 @@ class Copies:
     """The temp tree: each copy with the settings of its counterpart in the old tree (never the source's),
     requested the way RDS accepts them."""
 
-    def __init__(self, view: ReplicationGraph, request: RefreshRequest, progress: Progress, notes: list[str]) -> None:
-        self.view, self.request, self.progress, self.notes = view, request, progress, notes
-        self.source = _instance(view, request.source)
-        self.engine = self.source.Engine
+    def __init__(self, view: ReplicationGraph, request: RefreshRequest, progress: Progress, notes: list[str],
+                 clone: CloneChoice) -> None:
+        self.view, self.request, self.progress, self.notes, self.clone = view, request, progress, notes, clone
+        self.source = view.get(request.source)  # None: production is in another account (a shared snapshot)
+        self.engine = clone.snapshot.Engine if clone.snapshot else _instance(view, request.source).Engine
         self.serving = {name for name in view.tree(request.target) if view.children(name)}
         # what each copy ends with, for the copies built from it: its parameter group and its storage
         self.group: dict[str, str | None] = {}
         self.storage: dict[str, int | None] = {}
+        self.snapshot_copy: SnapshotCopy | None = None
 
     def root(self) -> RootBuild:
         target = self.request.target
         old = _instance(self.view, target)
-        build = self._build(old, parent=self.source.DBInstanceIdentifier,
-                            inherited_group=_group_name(self.source), parent_storage=self.source.AllocatedStorage)
+        retention = _retention(old, target in self.serving)
+        if self.clone.method != "replica":
+            return self._restored(old, retention)
+        source = _instance(self.view, self.request.source)
+        build = self._build(old, parent=source.DBInstanceIdentifier,
+                            inherited_group=_group_name(source), parent_storage=source.AllocatedStorage)
         # PromoteReadReplica turns backups on itself (which saves a modify and its wait). It also reboots the
         # copy ("RDS reboots the DB instance before making it available"); whether that reboot puts a new
         # parameter group in effect is undocumented, so a reboot follows, skipped when it did.
-        retention = _retention(old, target in self.serving)
         promoted = Expectation(DBInstanceIdentifier=temp_name(target), promoted=True,
                                values={"BackupRetentionPeriod": retention}, parameter_group=self.group[target])
-        promote = Call(request={"DBInstanceIdentifier": temp_name(target), "BackupRetentionPeriod": retention},
-                       expect=promoted)
+        promote = Call(op="PromoteReadReplica", expect=promoted,
+                       request={"DBInstanceIdentifier": temp_name(target), "BackupRetentionPeriod": retention})
         return RootBuild(name=target, create=build.create, configure=build.configure, promote=promote,
                          reboot=self._reboot(target) if _new_group(build) else None)
+
+    def _restored(self, old: DBInstance, retention: int) -> RootBuild:
+        """The copy of the target restored from production's backups or a snapshot, with the target's settings
+        where the restore takes them (its parameter group and backups included: no promote, no reboot), the
+        others by a modify."""
+        name = old.DBInstanceIdentifier
+        identifier = temp_name(name)
+        snapshot = self.clone.snapshot
+        restored_size = (snapshot or _instance(self.view, self.request.source)).AllocatedStorage
+        settings = self._settings(old) | self._storage(old, restored_size, always=True)
+        self.group[name] = _group_name(old)
+        if self.group[name]:
+            settings["DBParameterGroupName"] = self.group[name]
+        if retention:
+            settings["BackupRetentionPeriod"] = retention
+        later = {key: settings.pop(key) for key in list(settings) if key in NOT_ON_RESTORE[self.clone.method]}
+        if self.clone.method == "point_in_time":
+            op, request = "RestoreDBInstanceToPointInTime", {
+                "SourceDBInstanceIdentifier": self.request.source, "TargetDBInstanceIdentifier": identifier,
+                "UseLatestRestorableTime": True}
+            source = _instance(self.view, self.request.source)
+            if old.StorageEncrypted and old.KmsKeyId != source.KmsKeyId:
+                self.notes.append(f"{name}: the copy is encrypted with production's key {source.KmsKeyId} (a "
+                                  "point-in-time restore keeps its source's key), not the old instance's.")
+        else:
+            assert snapshot is not None
+            op, request = "RestoreDBInstanceFromDBSnapshot", {
+                "DBInstanceIdentifier": identifier, "DBSnapshotIdentifier": self._snapshot_to_restore(old, snapshot)}
+        created = Expectation(DBInstanceIdentifier=identifier,
+                              values={"BackupRetentionPeriod": retention} if retention else {})
+        configure = None
+        if later:
+            configure = Call(op="ModifyDBInstance", request={"DBInstanceIdentifier": identifier, **later,
+                                                             "ApplyImmediately": True},
+                             expect=Expectation(DBInstanceIdentifier=identifier, values={
+                                 DESCRIBED_AS.get(key, key): value for key, value in later.items()}))
+        return RootBuild(name=name, create=Call(op=op, request=request | settings, expect=created),
+                         configure=configure)
+
+    def _snapshot_to_restore(self, old: DBInstance, snapshot: DBSnapshot) -> str:
+        """The snapshot itself, or a copy of it: RDS restores no snapshot that is shared and encrypted ("make a
+        copy of the DB snapshot and restore the DB instance from the copy", User Guide, Restoring from a DB
+        snapshot), and a restore keeps its snapshot's key, so a copy with the old instance's key keeps it."""
+        name = snapshot.DBSnapshotArn if snapshot.shared else snapshot.DBSnapshotIdentifier
+        key = old.KmsKeyId if old.StorageEncrypted else None
+        if not snapshot.Encrypted or (not snapshot.shared and key in (None, snapshot.KmsKeyId)):
+            return name
+        copy = source_copy_prefix(self.request.target) + self.progress.generation
+        self.snapshot_copy = SnapshotCopy(DBSnapshotIdentifier=copy, request={
+            "SourceDBSnapshotIdentifier": name, "TargetDBSnapshotIdentifier": copy,
+            **({"KmsKeyId": key} if key else {}), "Tags": [t.model_dump() for t in self.progress.copy_tags(
+                self.request.target)]})
+        return copy
 
     def replica(self, name: str) -> CopyBuild:
         old = _instance(self.view, name)
@@ -304,7 +478,7 @@ class Copies:
     def _reboot(self, name: str) -> Call:
         """RebootDBInstance of a copy, skipped when its parameter group is already in effect."""
         identifier = temp_name(name)
-        return Call(request={"DBInstanceIdentifier": identifier},
+        return Call(op="RebootDBInstance", request={"DBInstanceIdentifier": identifier},
                     expect=Expectation(DBInstanceIdentifier=identifier, parameter_group=self.group[name],
                                        parameters_in_sync=True))
 
@@ -333,19 +507,25 @@ class Copies:
             expect = Expectation(DBInstanceIdentifier=identifier, parameter_group=configure.get("DBParameterGroupName"),
                                  values={k: v for k, v in configure.items() if k == "BackupRetentionPeriod"},
                                  settled=["BackupRetentionPeriod"])
-            call = Call(request=request, expect=expect)
+            call = Call(op="ModifyDBInstance", request=request, expect=expect)
         created = Expectation(DBInstanceIdentifier=identifier)
-        return CopyBuild(name=name, create=Call(request=create, expect=created), configure=call)
+        return CopyBuild(name=name, create=Call(op="CreateDBInstanceReadReplica", request=create, expect=created),
+                         configure=call)
 
     def _create_request(self, old: DBInstance, parent: str, parent_storage: int | None) -> Params:
         """CreateDBInstanceReadReplica request for `temp-<name>`, with the settings of the old `name` that the
-        call accepts (see rds_rules)."""
+        call accepts (see rds_rules): the old instance's key too, which may differ from the source's."""
+        return {"DBInstanceIdentifier": temp_name(old.DBInstanceIdentifier), "SourceDBInstanceIdentifier": parent,
+                **self._settings(old), **({"KmsKeyId": old.KmsKeyId} if old.StorageEncrypted and old.KmsKeyId else {}),
+                **self._storage(old, parent_storage)}
+
+    def _settings(self, old: DBInstance) -> Params:
+        """The old instance's settings a copy is created with (a replica or a restore; a restore leaves some to a
+        later modify, see NOT_ON_RESTORE)."""
         name = old.DBInstanceIdentifier
         workflow_keys = {t.Key for t in self.progress.copy_tags(name)}
         tags = [t for t in old.TagList if t.Key not in workflow_keys] + self.progress.copy_tags(name)
         params: Params = {
-            "DBInstanceIdentifier": temp_name(name),
-            "SourceDBInstanceIdentifier": parent,
             "DBInstanceClass": old.DBInstanceClass,
             "MultiAZ": old.MultiAZ,
             "Port": old.Port,
@@ -353,7 +533,6 @@ class Copies:
             "VpcSecurityGroupIds": [g.VpcSecurityGroupId for g in old.VpcSecurityGroups
                                     if g.Status == "active"] or None,
             "OptionGroupName": old.option_group if rds_rules.option_group_at_create(self.engine) else None,
-            "KmsKeyId": old.KmsKeyId if old.StorageEncrypted else None,
             "PubliclyAccessible": old.PubliclyAccessible,
             "AutoMinorVersionUpgrade": old.AutoMinorVersionUpgrade,
             "CopyTagsToSnapshot": old.CopyTagsToSnapshot,
@@ -367,10 +546,9 @@ class Copies:
             "EnableCloudwatchLogsExports": old.EnabledCloudwatchLogsExports or None,
             "Tags": [t.model_dump() for t in tags],
         }
-        params.update(self._storage(old, parent_storage))
         return {key: value for key, value in params.items() if value is not None}
 
-    def _storage(self, old: DBInstance, parent_storage: int | None) -> Params:
+    def _storage(self, old: DBInstance, parent_storage: int | None, always: bool = False) -> Params:
         """Storage grows but never shrinks: a copy has at least its parent's size, and the old instance's if
         that is more. A gp3 volume below its engine's threshold has a fixed baseline and takes no Iops or
         StorageThroughput; provisioned values are copied only where both the old volume and the copy's are
@@ -382,7 +560,7 @@ class Copies:
             self.notes.append(f"{name}: production's storage ({size} GiB) is larger than the old instance's "
                               f"({old.AllocatedStorage} GiB); the copy keeps {size} GiB, as RDS storage never shrinks.")
         storage: Params = {"StorageType": old.StorageType}
-        if rds_rules.storage_at_create(self.engine) and size and size != parent_storage:
+        if rds_rules.storage_at_create(self.engine) and size and (always or size != parent_storage):
             storage["AllocatedStorage"] = size
         if old.MaxAllocatedStorage and size and old.MaxAllocatedStorage > size:
             storage["MaxAllocatedStorage"] = old.MaxAllocatedStorage
@@ -430,12 +608,14 @@ def _instance(graph: ReplicationGraph, name: str) -> DBInstance:
     return instance
 
 
-def _refuse_unsafe(graph: ReplicationGraph, source: str, target: str, fresh: bool) -> None:
+def _refuse_unsafe(graph: ReplicationGraph, source: str, target: str, fresh: bool, source_here: bool) -> None:
+    """`source_here`: production is an instance of this account and region (not when a snapshot shared from
+    another account is restored)."""
     region = graph.region
     if source == target:
         raise PlanRefused(f"Source and target are both '{source}': a refresh would replace production with itself.")
     for role, name in (("Source", source), ("Target", target)):
-        if graph.get(name) is None:
+        if graph.get(name) is None and (role == "Target" or source_here):
             raise PlanRefused(f"{role} instance '{name}' does not exist in {region}.")
     source_tree, target_tree = graph.tree(source), graph.tree(target)
     if target in source_tree:
@@ -446,7 +626,7 @@ def _refuse_unsafe(graph: ReplicationGraph, source: str, target: str, fresh: boo
     parent = _instance(graph, target).ReadReplicaSourceDBInstanceIdentifier
     if parent:
         raise PlanRefused(f"Target '{target}' is itself a read replica of '{parent}': refresh its primary instead.")
-    for name in [source, *target_tree]:
+    for name in [source, *target_tree] if graph.get(source) else target_tree:
         cluster = _instance(graph, name).DBClusterIdentifier
         if cluster:
             raise PlanRefused(f"'{name}' is a member of Aurora cluster '{cluster}': only RDS instances are supported.")
@@ -465,75 +645,58 @@ def _refuse_unsafe(graph: ReplicationGraph, source: str, target: str, fresh: boo
     if too_long:
         raise PlanRefused(f"'{too_long[0]}' would be {len(too_long[0])} characters; RDS allows "
                           f"{MAX_IDENTIFIER_LENGTH}: shorten the target's names.")
-    src, old = _instance(graph, source), _instance(graph, target)
-    if src.DBInstanceStatus in STUCK:
+    src = graph.get(source)
+    if src is not None and src.DBInstanceStatus in STUCK:
         raise PlanRefused(f"Production '{source}' is {src.DBInstanceStatus}: it cannot be copied until it is "
                           "available again.")
     if fresh:
-        _refuse_incompatible(graph, src, old)
         busy = [f"{n} is {_instance(graph, n).DBInstanceStatus}" for n in target_tree
                 if _instance(graph, n).DBInstanceStatus not in TARGET_BUSY_OK]
         if busy:
             raise PlanRefused(f"A refresh needs the target's tree available, but {'; '.join(busy)}.")
 
 
-def _refuse_incompatible(graph: ReplicationGraph, source: DBInstance, target: DBInstance) -> None:
-    """Differences between production and the target that a copy of production cannot bridge."""
-    name, prod = target.DBInstanceIdentifier, source.DBInstanceIdentifier
-    if source.Engine and target.Engine and source.Engine != target.Engine:
-        raise PlanRefused(f"'{prod}' runs {source.Engine} and '{name}' {target.Engine}: a copy of production "
-                          "cannot keep the target's engine.")
-    versions = (rds_rules.major_version(source.Engine, source.EngineVersion),
-                rds_rules.major_version(target.Engine, target.EngineVersion))
+def _refuse_incompatible(graph: ReplicationGraph, request: RefreshRequest, clone: CloneChoice) -> None:
+    """Differences between production's data (the instance, or the snapshot restored) and the target that a copy
+    cannot bridge."""
+    target = _instance(graph, request.target)
+    data = clone.snapshot or _instance(graph, request.source)
+    engine, version = data.Engine, data.EngineVersion
+    encrypted = bool(data.Encrypted if isinstance(data, DBSnapshot) else data.StorageEncrypted)
+    name, prod = target.DBInstanceIdentifier, request.source
+    if engine and target.Engine and engine != target.Engine:
+        raise PlanRefused(f"'{prod}' runs {engine} and '{name}' {target.Engine}: a copy of production cannot keep "
+                          "the target's engine.")
+    versions = (rds_rules.major_version(engine, version), rds_rules.major_version(target.Engine, target.EngineVersion))
     if None not in versions and versions[0] != versions[1]:
-        raise PlanRefused(f"'{prod}' runs {source.Engine} {versions[0]} and '{name}' {versions[1]}: the copy would "
-                          f"run {versions[0]}, which the target's parameter and option groups are not for. Upgrade "
-                          "the target to production's major version first.")
+        raise PlanRefused(f"'{prod}' runs {engine} {versions[0]} and '{name}' {versions[1]}: the copy would run "
+                          f"{versions[0]}, which the target's parameter and option groups are not for. Upgrade the "
+                          "target to production's major version first.")
     for instance in [target, *(graph.get(n) for n in graph.tree(name)[1:])]:
         if instance is None:
             continue
-        if bool(instance.StorageEncrypted) and not source.StorageEncrypted:
-            raise PlanRefused(f"'{instance.DBInstanceIdentifier}' is encrypted but production '{prod}' is not: "
-                              "RDS cannot create an encrypted read replica of an unencrypted instance.")
-        if source.StorageEncrypted and not instance.StorageEncrypted:
-            raise PlanRefused(f"Production '{prod}' is encrypted but '{instance.DBInstanceIdentifier}' is not: its "
-                              "copy would be encrypted, and a read replica of an encrypted instance cannot be "
-                              "unencrypted. Encrypt the target, or refresh another one.")
-    if source.MasterUserSecret is not None or target.MasterUserSecret is not None:
-        managed = prod if source.MasterUserSecret is not None else name
-        raise PlanRefused(f"'{managed}' has its master password managed by RDS in Secrets Manager "
-                          "(ManageMasterUserPassword): a read replica cannot take over the target's managed secret. "
-                          "Turn it off on the target, or use master_password with a secret of your own.")
-    _refuse_other_vpc(graph, source, target)
+        if bool(instance.StorageEncrypted) and not encrypted:
+            raise PlanRefused(f"'{instance.DBInstanceIdentifier}' is encrypted but production's data ('{prod}') is "
+                              "not: RDS creates no encrypted copy of unencrypted data (replica or restore).")
+        if encrypted and not instance.StorageEncrypted:
+            raise PlanRefused(f"Production's data ('{prod}') is encrypted but '{instance.DBInstanceIdentifier}' is "
+                              "not: its copy would be encrypted, and RDS keeps encryption on replicas and restores. "
+                              "Encrypt the target, or refresh another one.")
+    if target.MasterUserSecret is not None:
+        raise PlanRefused(f"'{name}' has its master password managed by RDS in Secrets Manager "
+                          "(ManageMasterUserPassword): RDS deletes that secret with the old instance, and the copy "
+                          "cannot take it over. Turn it off on the target, or use master_password with a secret of "
+                          "your own.")
 
 
-def _refuse_other_vpc(graph: ReplicationGraph, source: DBInstance, target: DBInstance) -> None:
-    """A same-Region replica lands in the target's subnet group only in the VPC of its source's replicas: "All
-    read replicas in one Amazon Web Services Region that are created from the same source DB instance must
-    ... specify DB subnet groups from the same VPC" (botocore rds service model,
-    CreateDBInstanceReadReplica.DBSubnetGroupName), and the User Guide advises against a replica in another
-    VPC than its source's."""
-    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith("arn:")]
-    siblings = {r.vpc for r in replicas if r is not None and r.tag(TAG_TARGET) is None and r.vpc}
-    vpc = next(iter(siblings)) if siblings else source.vpc
-    if target.vpc and vpc and target.vpc != vpc:
-        raise PlanRefused(f"'{target.DBInstanceIdentifier}' is in VPC {target.vpc} (subnet group "
-                          f"{target.DBSubnetGroup.DBSubnetGroupName if target.DBSubnetGroup else '?'}) and "
-                          f"production's replicas in {vpc}: a read replica of production cannot land in the "
-                          "target's subnet group. A restore-based clone is needed.")
-
-
-def _refuse_beyond_limits(graph: ReplicationGraph, source: str, target: str, creates: list[Params]) -> None:
-    """Limits RDS would hit half-way through the build, checked before anything is created."""
-    prod = _instance(graph, source)
-    replicas = [r for r in prod.ReadReplicaDBInstanceIdentifiers if not r.startswith(TEMP_PREFIX)]
-    limit = rds_rules.max_replicas(prod.Engine)
-    if len(replicas) + 1 > limit:
-        raise PlanRefused(f"Production '{source}' has {len(replicas)} read replicas; RDS allows {limit} for "
-                          f"{prod.Engine}, and the copy would be one more.")
-    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(prod.Engine)
+def _refuse_beyond_limits(graph: ReplicationGraph, request: RefreshRequest, engine: str,
+                          creates: list[Params]) -> None:
+    """Limits RDS would hit half-way through the build, checked before anything is created (the replicas per
+    source are a reason `auto` restores instead, see _replica_blocker)."""
+    target = request.target
+    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(engine)
     if depth > max_depth:
-        raise PlanRefused(f"'{target}' has replicas {depth} levels deep; RDS allows {max_depth} for {prod.Engine}: "
+        raise PlanRefused(f"'{target}' has replicas {depth} levels deep; RDS allows {max_depth} for {engine}: "
                           "its tree cannot be rebuilt as read replicas.")
     quota = graph.quota("DBInstances")
     if quota and quota.Used + len(creates) > quota.Max:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from mitosis.errors import PlanRefused
-from mitosis.models import AccountQuota, DBInstance, Plan, RefreshRequest, ReplicationGraph
+from mitosis.models import AccountQuota, DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph, Run
 from mitosis.planner import plan_refresh
 
 
@@ -270,22 +270,130 @@ def test_the_copy_lands_in_the_old_instances_subnet_group_in_productions_vpc() -
     assert clone(plan_refresh(tree, request()))["DBSubnetGroupName"] == "demo-subnets"
 
 
-def test_a_target_in_another_vpc_is_refused_until_a_restore_based_clone() -> None:
-    tree = graph(instance("production", **PRODUCTION),
-                 instance("staging", **{**SETTINGS, "DBSubnetGroup": {"DBSubnetGroupName": "s", "VpcId": "vpc-b"}}))
-    with pytest.raises(PlanRefused, match="VPC vpc-b .* cannot land in the target's subnet group"):
+OTHER_VPC: dict[str, Any] = {**SETTINGS, "DBSubnetGroup": {"DBSubnetGroupName": "staging-subnets", "VpcId": "vpc-b"}}
+
+
+def test_a_replica_of_production_is_refused_for_a_target_in_another_vpc() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC))
+    with pytest.raises(PlanRefused, match="VPC vpc-b .* cannot land in the target's subnet group.*point_in_time"):
+        plan_refresh(tree, request(clone={"method": "replica"}))
+
+
+def test_auto_restores_a_target_in_another_vpc_to_the_latest_restorable_time_and_says_why() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC))
+    plan = plan_refresh(tree, request())
+    assert plan.clone_method == "point_in_time" and plan.root is not None
+    assert any("point_in_time" in note and "auto:" in note and "vpc-b" in note for note in plan.notes)
+    restore = plan.root.create
+    assert restore.op == "RestoreDBInstanceToPointInTime" and plan.flight_plan[0].op == restore.op
+    # the target's settings where the restore takes them: its subnet group, groups, backups at once...
+    assert {k: v for k, v in restore.request.items() if k != "Tags"} == {
+        "SourceDBInstanceIdentifier": "production", "TargetDBInstanceIdentifier": "temp-staging",
+        "UseLatestRestorableTime": True, "DBInstanceClass": "db.t3.small", "Port": 5431, "MultiAZ": False,
+        "DBSubnetGroupName": "staging-subnets", "VpcSecurityGroupIds": ["sg-demo"], "OptionGroupName": "demo-options",
+        "DBParameterGroupName": "demo-mysql8", "BackupRetentionPeriod": 3, "StorageType": "gp3",
+        "AllocatedStorage": 50, "MaxAllocatedStorage": 200, "PubliclyAccessible": False,
+        "AutoMinorVersionUpgrade": True, "CopyTagsToSnapshot": True, "EnableIAMDatabaseAuthentication": True,
+        "EnableCloudwatchLogsExports": ["error"]}
+    # ...the rest by a modify (a restore takes no monitoring or Performance Insights), and no promote
+    assert plan.root.configure is not None and plan.root.configure.request == {
+        "DBInstanceIdentifier": "temp-staging", "MonitoringInterval": 60,
+        "MonitoringRoleArn": "arn:aws:iam::1:role/monitoring", "EnablePerformanceInsights": True,
+        "PerformanceInsightsRetentionPeriod": 7, "ApplyImmediately": True}
+    assert plan.root.configure.expect.values["PerformanceInsightsEnabled"] is True
+    assert plan.root.promote is None and plan.root.reboot is None and plan.source_ready is None
+    # a point-in-time restore keeps production's key: the plan says so
+    assert any("production's key" in note for note in plan.notes)
+
+
+def test_a_point_in_time_restore_needs_productions_backups() -> None:
+    tree = graph(instance("production", **{**PRODUCTION, "BackupRetentionPeriod": 0}), instance("staging", **OTHER_VPC))
+    with pytest.raises(PlanRefused, match="automated backups off"):
         plan_refresh(tree, request())
 
 
-@pytest.mark.parametrize("managed", ["production", "staging"])
-def test_a_managed_master_password_is_refused(managed: str) -> None:
+def test_managed_master_passwords() -> None:
     # "Managing master user passwords with Secrets Manager isn't supported for ... Creating a read replica when
-    # the source DB ... manages credentials with Secrets Manager"; a target's managed secret is deleted with it
+    # the source DB ... manages credentials with Secrets Manager": auto restores instead; a target's managed
+    # secret is deleted with it, which no copy can take over
     secret: dict[str, Any] = {"MasterUserSecret": {"SecretArn": "arn:aws:secretsmanager:us-west-2:1:secret:rds!db-1"}}
-    tree = graph(instance("production", **(secret if managed == "production" else {})),
-                 instance("staging", **(secret if managed == "staging" else {})))
-    with pytest.raises(PlanRefused, match=f"'{managed}' has its master password managed by RDS"):
-        plan_refresh(tree, request())
+    production = instance("production", BackupRetentionPeriod=1, **secret)
+    assert plan_refresh(graph(production, instance("staging")), request()).clone_method == "point_in_time"
+    with pytest.raises(PlanRefused, match="managed by Secrets Manager: RDS creates no read replica"):
+        plan_refresh(graph(production, instance("staging")), request(clone={"method": "replica"}))
+    with pytest.raises(PlanRefused, match="'staging' has its master password managed by RDS"):
+        plan_refresh(graph(instance("production", BackupRetentionPeriod=1), instance("staging", **secret)), request())
+
+
+def snapshot(name: str, created: str, **fields: Any) -> DBSnapshot:
+    return DBSnapshot.model_validate({
+        "DBSnapshotIdentifier": name, "DBSnapshotArn": f"arn:aws:rds:us-west-2:123456789012:snapshot:{name}",
+        "DBInstanceIdentifier": "production", "SnapshotCreateTime": created, "Engine": "mysql",
+        "EngineVersion": "8.0.35", "AllocatedStorage": 50, **fields})
+
+
+SHARED = "arn:aws:rds:us-west-2:210987654321:snapshot:production-weekly"
+
+
+def snapshots_graph(*snapshots: DBSnapshot, production: bool = True) -> ReplicationGraph:
+    instances = [instance("staging", **SETTINGS)] + ([instance("production", **PRODUCTION)] if production else [])
+    return ReplicationGraph(region="us-west-2", instances=instances, snapshots=list(snapshots))
+
+
+def test_a_snapshot_restore_reads_productions_newest_available_snapshot() -> None:
+    key: dict[str, Any] = {"Encrypted": True, "KmsKeyId": SETTINGS["KmsKeyId"]}
+    automated: dict[str, Any] = {**key, "SnapshotType": "automated"}
+    tree = snapshots_graph(snapshot("rds:production-2026-01-03", "2026-01-03T03:00:00", **automated),
+                           snapshot("before-upgrade", "2026-01-04T10:00:00", **key),
+                           snapshot("in-progress", "2026-01-05T10:00:00", Status="creating", **key),
+                           snapshot("rds:production-2026-01-02", "2026-01-02T03:00:00", **automated))
+    plan = plan_refresh(tree, request(clone={"method": "snapshot"}))
+    assert plan.root is not None and plan.root.create.op == "RestoreDBInstanceFromDBSnapshot"
+    assert plan.root.create.request["DBSnapshotIdentifier"] == "before-upgrade"
+    assert plan.root.create.request["DBInstanceIdentifier"] == "temp-staging"
+    assert "MaxAllocatedStorage" not in plan.root.create.request  # the snapshot restore does not take it
+    assert any("before-upgrade" in note and "newest available" in note for note in plan.notes)
+    assert plan.snapshot_copy is None  # encrypted with the old instance's key already: restored as it is
+
+
+@pytest.mark.parametrize(("named", "snapshots", "reason"), [
+    (None, [], "No available snapshot of 'production'"),
+    ("other", [snapshot("other", "2026-01-01T00:00:00", DBInstanceIdentifier="billing")], "is of 'billing'"),
+    ("pg", [snapshot("pg", "2026-01-01T00:00:00", Engine="postgres")], "runs postgres and 'staging' mysql"),
+    ("missing", [], "'missing' was not found"),
+    ("busy", [snapshot("busy", "2026-01-01T00:00:00", Status="creating")], "'busy' is creating"),
+    (SHARED, [snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared",
+                       Encrypted=True, KmsKeyId="arn:aws:kms:us-west-2:210987654321:key/prod", KeyUsable=False)],
+     "not shared with this account"),
+])
+def test_snapshot_refusals_before_anything_changes(named: str | None, snapshots: list[DBSnapshot], reason: str) -> None:
+    with pytest.raises(PlanRefused, match=reason):
+        plan_refresh(snapshots_graph(*snapshots), request(clone={"method": "snapshot", "snapshot": named}))
+
+
+def test_a_snapshot_shared_from_productions_account_is_copied_with_the_targets_key_then_restored() -> None:
+    # "You can't restore a DB instance from a DB snapshot that is both shared and encrypted. Instead, you can make
+    # a copy of the DB snapshot and restore the DB instance from the copy" (User Guide, restoring from a snapshot)
+    shared = snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared",
+                      Encrypted=True, KmsKeyId="arn:aws:kms:us-west-2:210987654321:key/prod", KeyUsable=True)
+    plan = plan_refresh(snapshots_graph(shared, production=False),
+                        request(clone={"method": "snapshot", "snapshot": SHARED}), Run(name="weekly"))
+    assert plan.snapshot_copy is not None and plan.snapshot_copy.request["SourceDBSnapshotIdentifier"] == SHARED
+    assert plan.snapshot_copy.request["TargetDBSnapshotIdentifier"] == "staging-source-weekly"
+    assert plan.snapshot_copy.request["KmsKeyId"] == SETTINGS["KmsKeyId"]
+    assert plan.root is not None and plan.root.create.request["DBSnapshotIdentifier"] == "staging-source-weekly"
+    assert [op.op for op in plan.flight_plan][:2] == ["CopyDBSnapshot", "RestoreDBInstanceFromDBSnapshot"]
+    # the copy is deleted once the refresh is done
+    assert ("staging-source-", 0) in [(s.prefix, s.keep) for s in plan.snapshots]
+
+
+def test_an_unencrypted_shared_snapshot_is_restored_by_its_arn() -> None:
+    staging = {**SETTINGS, "StorageEncrypted": False}
+    shared = snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared")
+    tree = ReplicationGraph(region="us-west-2", instances=[instance("staging", **staging)], snapshots=[shared])
+    plan = plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": SHARED}))
+    assert plan.root is not None and plan.root.create.request["DBSnapshotIdentifier"] == SHARED
+    assert plan.snapshot_copy is None
 
 
 def test_the_restart_sits_between_swap_and_delete() -> None:
@@ -368,7 +476,7 @@ QUOTA = [AccountQuota(AccountQuotaName="DBInstances", Used=39, Max=40)]
     (graph(instance("production", **MYSQL), instance("staging", Engine="mysql", EngineVersion="5.7.44")),
      "production", "staging", "Upgrade the target"),
     (graph(instance("production", replicas=[f"p-{n}" for n in range(15)]), instance("staging")),
-     "production", "staging", "RDS allows 15"),
+     "production", "staging", "automated backups off.*RDS allows 15"),
     (graph(instance("production", Engine="oracle-ee", replicas=[f"p-{n}" for n in range(5)]),
            instance("staging", Engine="oracle-ee")), "production", "staging", "RDS allows 5"),
     (graph(instance("production"), instance("staging", replicas=["staging-1"]), instance("staging-1", "staging"),

@@ -152,5 +152,5 @@ def test_the_old_primary_gets_a_final_snapshot_named_after_the_generation() -> N
         {"DBInstanceIdentifier": "old-staging-replica", "SkipFinalSnapshot": True},
                               {"DBInstanceIdentifier": "old-staging",
                                "FinalDBSnapshotIdentifier": "staging-final-run-1"}]
-    assert (result.snapshots.prefix, result.snapshots.keep) == ("staging-final-", 3)
-    assert plan(PRODUCTION, db("staging"), final_snapshot=False).snapshots is None
+    assert [(s.prefix, s.keep) for s in result.snapshots] == [("staging-final-", 3)]
+    assert plan(PRODUCTION, db("staging"), final_snapshot=False).snapshots == []

@@ -8,6 +8,7 @@ planner decides), `steps` (hook runs, outcomes and the state's shape), and `name
 from mitosis.models.graph import (
     AccountQuota,
     DBInstance,
+    DBSnapshot,
     InstanceEndpoint,
     ManagedSecret,
     OptionGroupStatus,
@@ -35,6 +36,7 @@ from mitosis.models.names import (
     generation_id,
     is_identifier,
     old_name,
+    source_copy_prefix,
     temp_name,
 )
 from mitosis.models.plan import (
@@ -53,6 +55,7 @@ from mitosis.models.plan import (
     RestartHook,
     Restoration,
     RootBuild,
+    SnapshotCopy,
     SnapshotRetention,
     Swap,
     protection,
@@ -61,6 +64,8 @@ from mitosis.models.request import (
     HOOK,
     REFRESH_JOBS,
     BeforeSwap,
+    Clone,
+    CloneMethod,
     EcsRestart,
     EcsTask,
     Hook,
@@ -90,13 +95,15 @@ from mitosis.models.steps import (
 __all__ = [
     "FINAL_SNAPSHOT_INFIX", "HOOK", "HOOK_RUN", "MAX_IDENTIFIER_LENGTH", "OLD_PREFIX", "REFRESH_JOBS",
     "TAG_GENERATION", "TAG_NAME", "TAG_PROTECTED", "TAG_REPLACED_BY", "TAG_SOURCE", "TAG_TARGET", "TEMP_PREFIX",
-    "AccountQuota", "BeforeSwap", "BeforeSwapRun", "Call", "CopyBuild", "DBInstance", "Deleted", "Deletion",
+    "AccountQuota", "BeforeSwap", "BeforeSwapRun", "Call", "Clone", "CloneMethod", "CopyBuild", "DBInstance",
+    "DBSnapshot", "Deleted", "Deletion",
     "DescribeEvent", "EcsRestart", "EcsRollout", "EcsTask", "EcsTaskRun", "ErrorInfo", "Expectation",
     "InstanceEndpoint",
     "Hook", "HookCheck", "HookRun", "Identifier", "InstanceRef", "Level", "MasterPassword", "ManagedSecret",
     "Operation", "OptionGroupStatus", "Outcome", "ParameterGroupStatus", "Params", "PasswordChange", "Plan",
     "Refresh", "RefreshJob", "RefreshRequest", "Rename", "ReplicationGraph", "Restart", "RestartHook", "Restoration",
-    "RootBuild", "Run", "SnapshotRetention", "SsmCommand", "SsmInvocation", "SsmTarget", "SubnetGroup", "Swap",
+    "RootBuild", "Run", "SnapshotCopy", "SnapshotRetention", "SsmCommand", "SsmInvocation", "SsmTarget",
+    "SubnetGroup", "Swap",
     "Tag", "TaskContext", "VpcSecurityGroup", "WorkflowState", "final_snapshot_name", "final_snapshot_prefix",
-    "generation_id", "is_identifier", "old_name", "protection", "temp_name",
+    "generation_id", "is_identifier", "old_name", "protection", "source_copy_prefix", "temp_name",
 ]

@@ -128,6 +128,37 @@ class DBInstance(BaseModel):
         return self.DBSubnetGroup.VpcId if self.DBSubnetGroup else None
 
 
+class DBSnapshot(BaseModel):
+    """The part of a DescribeDBSnapshots entry a snapshot restore reads."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    DBSnapshotIdentifier: str
+    DBSnapshotArn: str = ""
+    DBInstanceIdentifier: str = ""
+    SnapshotType: str = "manual"
+    Status: str = "available"
+    Engine: str = ""
+    EngineVersion: str | None = None
+    AllocatedStorage: int | None = None
+    Encrypted: bool = False
+    KmsKeyId: str | None = None
+    SnapshotCreateTime: str | None = None
+    # Describe's finding for a snapshot shared from another account: whether this account may use its key
+    KeyUsable: bool | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.SnapshotType == "shared"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _time_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("SnapshotCreateTime") is not None:
+            data = {**data, "SnapshotCreateTime": str(data["SnapshotCreateTime"])}
+        return data
+
+
 class AccountQuota(BaseModel):
     """One of DescribeAccountAttributes' AccountQuotas: how much of a resource the account uses, and may."""
 
@@ -142,6 +173,7 @@ class ReplicationGraph(BaseModel):
     region: str
     instances: list[DBInstance]
     quotas: list[AccountQuota] = Field(default_factory=list)
+    snapshots: list[DBSnapshot] = Field(default_factory=list)  # read only when a refresh restores one
 
     def get(self, identifier: str) -> DBInstance | None:
         return next((i for i in self.instances if i.DBInstanceIdentifier == identifier), None)
@@ -195,7 +227,8 @@ class ReplicationGraph(BaseModel):
         ours = [i.DBInstanceIdentifier for i in self.instances if i.tag(TAG_TARGET) == target]
         for name in ours:
             keep.update(self.tree(name) + self.ancestors(name))
-        return self.model_copy(update={"instances": [i for i in self.instances if i.DBInstanceIdentifier in keep]})
+        return self.model_copy(update={"instances": [i for i in self.instances if i.DBInstanceIdentifier in keep],
+                                       "snapshots": [s for s in self.snapshots if s.DBInstanceIdentifier == source]})
 
 
 class Run(BaseModel):

@@ -54,6 +54,11 @@ def final_snapshot_name(target: str, generation: str) -> str:
     return final_snapshot_prefix(target) + generation
 
 
+def source_copy_prefix(target: str) -> str:
+    """<target>-source-<generation>: a copy of the snapshot a restore reads, deleted once the refresh is done."""
+    return f"{target}-source-"
+
+
 def generation_id(run_name: str) -> str:
     """A run's generation: a tag value and the end of a snapshot identifier, so letters, digits and single
     hyphens, at most 40 characters, starting with a letter and not ending with a hyphen (an execution name

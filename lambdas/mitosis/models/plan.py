@@ -34,8 +34,9 @@ class Expectation(InstanceRef):
 
 
 class Call(BaseModel):
-    """One RDS request of the refresh and the result its check waits for."""
+    """One RDS request of the refresh (`op`, as the API names it) and the result its check waits for."""
 
+    op: str
     request: Params
     expect: Expectation
 
@@ -51,10 +52,18 @@ class CopyBuild(BaseModel):
 
 
 class RootBuild(CopyBuild):
-    """The copy of the target: the promote detaches it (and reboots it, which puts its new parameter group in
-    effect) and turns its backups on."""
+    """The copy of the target: created as a replica of production (then the promote detaches it and turns its
+    backups on) or restored (standalone, with its backups, from the start)."""
 
-    promote: Call
+    promote: Call | None = None
+
+
+class SnapshotCopy(BaseModel):
+    """CopyDBSnapshot of the snapshot a restore reads, when RDS cannot restore it as it is (shared and
+    encrypted) or when the copy must be encrypted with another key than the snapshot's."""
+
+    request: Params
+    DBSnapshotIdentifier: str  # the copy
 
 
 class Level(BaseModel):
@@ -149,7 +158,9 @@ class Plan(BaseModel):
     notes: list[str] = Field(default_factory=list)  # what the plan chose where the old settings could not hold
     restores: list[Restoration]  # every name of the target tree, for a rollback of the swap
     discards: list[Deletion]  # broken or stale copies of ours
+    clone_method: str = "replica"  # how the copy of production is made (notes say why, for `auto`)
     source_ready: Expectation | None = None  # production may be busy (its backup window...): waited for
+    snapshot_copy: SnapshotCopy | None = None
     root: RootBuild | None  # None once the copies are complete and the swap has begun
     levels: list[Level]
     password: PasswordChange | None = None
@@ -158,23 +169,21 @@ class Plan(BaseModel):
     protect: list[InstanceRef] = Field(default_factory=list)  # the copies that take deletion protection
     restart: RestartHook | None
     deletes: list[Deletion]
-    snapshots: SnapshotRetention | None = None
+    snapshots: list[SnapshotRetention] = Field(default_factory=list)  # final snapshots, copies of the source
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def flight_plan(self) -> list[Operation]:
         """Every call the refresh makes, in order: the dry run's output."""
         ops = [Operation(op="DeleteDBInstance", params=d.request()) for d in self.discards]
+        if self.snapshot_copy:
+            ops.append(Operation(op="CopyDBSnapshot", params=self.snapshot_copy.request))
         builds: list[CopyBuild] = [self.root] if self.root else []
         builds += [build for level in self.levels for build in level.replicas]
         for build in builds:
-            ops.append(Operation(op="CreateDBInstanceReadReplica", params=build.create.request))
-            if build.configure:
-                ops.append(Operation(op="ModifyDBInstance", params=build.configure.request))
-            if isinstance(build, RootBuild):
-                ops.append(Operation(op="PromoteReadReplica", params=build.promote.request))
-            if build.reboot:
-                ops.append(Operation(op="RebootDBInstance", params=build.reboot.request))
+            promote = build.promote if isinstance(build, RootBuild) else None
+            ops += [Operation(op=call.op, params=call.request)
+                    for call in (build.create, build.configure, promote, build.reboot) if call]
         if self.password:
             ops.append(Operation(op="ModifyDBInstance", params={
                 "DBInstanceIdentifier": self.password.DBInstanceIdentifier,

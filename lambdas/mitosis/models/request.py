@@ -98,6 +98,19 @@ Hook = Annotated[EcsRestart | SsmCommand | EcsTask, Field(discriminator="type")]
 HOOK: TypeAdapter[Hook] = TypeAdapter(Hook)
 
 OnRestartFailure = Literal["keep", "rollback"]
+CloneMethod = Literal["auto", "replica", "point_in_time", "snapshot"]
+
+
+class Clone(StrictModel):
+    """How the copy of production is made. `replica`: a read replica of production, promoted (the data is
+    current; production serves the replication). `point_in_time`: a restore of production's automated backups
+    at the latest restorable time (nothing runs against production; the data is minutes old). `snapshot`: a
+    restore of production's newest available snapshot, or of `snapshot` (an identifier, or the ARN of a snapshot
+    shared from another account). `auto`: `replica` where a same-Region replica can land in the target's subnet
+    group, else `point_in_time`; the plan says which and why."""
+
+    method: CloneMethod = "auto"
+    snapshot: Annotated[StrictStr, Field(min_length=1)] | None = None
 
 
 class Declarable(StrictModel):
@@ -112,8 +125,10 @@ class Declarable(StrictModel):
     on_restart_failure: OnRestartFailure = "keep"
     before_swap: BeforeSwap | None = None
     master_password: MasterPassword | None = None
+    clone: Clone = Field(default_factory=Clone)  # declared too: a snapshot restored into staging is data it gets
 
-    DECLARED: ClassVar[tuple[str, ...]] = ("restart", "on_restart_failure", "before_swap", "master_password")
+    DECLARED: ClassVar[tuple[str, ...]] = ("restart", "on_restart_failure", "before_swap", "master_password",
+                                           "clone")
 
 
 class RefreshRequest(Declarable):
