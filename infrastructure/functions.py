@@ -37,6 +37,8 @@ class Fn(StrEnum):
     CHECK_HOOKS = "CheckHooks"
     DISCARD = "Discard"
     WAIT_DELETED = "WaitDeleted"
+    COPY_SNAPSHOT = "CopySnapshot"
+    WAIT_SNAPSHOT = "WaitSnapshot"
     CLONE = "Clone"
     CONFIGURE = "Configure"
     PROMOTE = "Promote"

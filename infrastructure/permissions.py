@@ -30,14 +30,16 @@ from mitosis.models import (
     RefreshJob,
     SsmCommand,
     final_snapshot_prefix,
+    source_copy_prefix,
 )
 
 from infrastructure.settings import STATE_MACHINE_NAME
 
 Statements = list[iam.PolicyStatement]
 READS = ["rds:Describe*", "rds:List*"]
-# Besides reading it, what a function may do to production: only Clone, which creates its copy from it.
-ON_PRODUCTION = {"clone": ["rds:CreateDBInstanceReadReplica"]}
+# Besides reading it, what a function may do to production: only Clone, which creates its copy from it (a read
+# replica, or a restore of its automated backups).
+ON_PRODUCTION = {"clone": ["rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceToPointInTime"]}
 # IAM's limits: a customer managed policy holds at most 6,144 characters (whitespace not counted); a role has
 # at most 10 managed policies unless the quota is raised.
 MANAGED_POLICY_CHARACTERS = 6144
@@ -124,6 +126,17 @@ class Permissions(Construct):
 
     def _final_snapshots(self) -> list[str]:
         return [self._arn("rds", "snapshot", f"{final_snapshot_prefix(job.target)}*") for job in self.jobs]
+
+    def _source_copies(self) -> list[str]:
+        return [self._arn("rds", "snapshot", f"{source_copy_prefix(job.target)}*") for job in self.jobs]
+
+    def _restorable_snapshots(self) -> list[str]:
+        """The snapshots a restore may read: this account's (production's snapshots, automated ones named
+        `rds:<source>-...`, manual ones any name), the declared ones shared from another account, and the copies
+        a refresh makes."""
+        shared = sorted({job.clone.snapshot for job in self.jobs
+                         if job.clone.snapshot and job.clone.snapshot.startswith("arn:")})
+        return [self._arn("rds", "snapshot", "*"), *shared]
 
     def _keys(self) -> str:
         return self._arn("kms", "key", "*", ArnFormat.SLASH_RESOURCE_NAME)
@@ -215,8 +228,22 @@ class Permissions(Construct):
     # --- one method per function ----------------------------------------------------------------------------
 
     def describe(self) -> Statements:
-        return [self._allow(["rds:DescribeDBInstances", "rds:ListTagsForResource", "rds:DescribeAccountAttributes"],
-                            ["*"])]
+        # A snapshot restore reads the snapshots, and whether this account may use a shared one's key.
+        return [self._allow(["rds:DescribeDBInstances", "rds:ListTagsForResource", "rds:DescribeAccountAttributes",
+                             "rds:DescribeDBSnapshots"], ["*"]),
+                self._allow(["kms:DescribeKey"], [self._arn("kms", "key", "*", ArnFormat.SLASH_RESOURCE_NAME,
+                                                            account="*")])]
+
+    def copy_snapshot(self) -> Statements:
+        copies = self._source_copies()
+        return [self._allow(["rds:DescribeDBSnapshots"], ["*"]),
+                self._allow(["rds:CopyDBSnapshot"], self._restorable_snapshots() + copies),
+                self._allow(["rds:AddTagsToResource"], copies),
+                self._allow(["kms:CreateGrant", "kms:DescribeKey"], [self._arn(
+                    "kms", "key", "*", ArnFormat.SLASH_RESOURCE_NAME, account="*")], self._via("rds"))]
+
+    def wait_snapshot(self) -> Statements:
+        return [self._allow(["rds:DescribeDBSnapshots"], ["*"])]
 
     def check_concurrency(self) -> Statements:
         # ARNs from the machine's fixed name: a reference would make the machine and this policy depend on
@@ -248,13 +275,18 @@ class Permissions(Construct):
     def clone(self) -> Statements:
         copy = self._db(TEMP_PREFIX, replicas=False)
         creates = [self._arn("rds", "db", job.source) for job in self._sources()] + copy
-        return [*self._describe(), self._allow(["rds:CreateDBInstanceReadReplica"], creates + self._groups()),
+        return [*self._describe(),
+                self._allow(["rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceToPointInTime"],
+                            creates + self._groups()),
+                self._allow(["rds:RestoreDBInstanceFromDBSnapshot"],
+                            self._restorable_snapshots() + self._source_copies() + copy + self._groups()),
                 self._allow(["rds:AddTagsToResource"], copy), *self._create_copies()]
 
     def configure(self) -> Statements:
-        # the parameter group RDS does not take at creation, and backups
+        # the parameter group RDS does not take at a replica's creation, backups, and what a restore does not
+        # take (monitoring and Performance Insights, with their role and key)
         return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX) + [
-            self._arn("rds", "pg", "*")])]
+            self._arn("rds", "pg", "*")]), *self._create_copies()]
 
     def promote(self) -> Statements:
         return [*self._describe(), self._allow(["rds:PromoteReadReplica"], self._db(TEMP_PREFIX, replicas=False))]
@@ -320,7 +352,7 @@ class Permissions(Construct):
 
     def prune_snapshots(self) -> Statements:
         return [self._allow(["rds:DescribeDBSnapshots"], ["*"]),
-                self._allow(["rds:DeleteDBSnapshot"], self._final_snapshots())]
+                self._allow(["rds:DeleteDBSnapshot"], self._final_snapshots() + self._source_copies())]
 
 
 def _render(value: Any) -> Any:

@@ -33,8 +33,8 @@ class Polling(Strict):
     # Production may be busy when a refresh starts (its backup window, a modification): how long to wait.
     source_timeout_s: int = Field(default=4 * 3600, ge=60)
     first_check_s: dict[str, int] = Field(default_factory=lambda: {
-        "create_read_replica": 600, "modify": 60, "promote": 120, "reboot": 60, "rename": 60,
-        "delete": 120, "hook": 30,
+        "create_read_replica": 600, "copy_snapshot": 300, "modify": 60, "promote": 120, "reboot": 60,
+        "rename": 60, "delete": 120, "hook": 30,
     })
 
     def first_check(self, operation: str) -> int:

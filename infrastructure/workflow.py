@@ -150,9 +150,11 @@ class RefreshWorkflow(Construct):
                      .next(self._await(f"{kind} settings", "modify", f"{build}.configure.expect")))
         chain = chain.next(self._when_present(f"{kind} settings to apply?", f"{build}.configure.request",
                                               configure, f"{kind} settings applied"))
-        if root:
-            chain = (chain.next(self._task("Promote", Fn.PROMOTE, event=f"{build}.promote"))
-                     .next(self._await("Promote", "promote", f"{build}.promote.expect")))
+        if root:  # a replica of production is promoted; a restored copy is standalone from the start
+            promote = (self._task("Promote", Fn.PROMOTE, event=f"{build}.promote")
+                       .next(self._await("Promote", "promote", f"{build}.promote.expect")))
+            chain = chain.next(self._when_present("Replica of production?", f"{build}.promote.request", promote,
+                                                  "Copy standalone"))
         reboot = (self._task(f"Reboot {kind.lower()}", Fn.REBOOT, event=f"{build}.reboot",
                              poll_timeout_s=self._polling.timeout_s)
                   .next(self._await(f"{kind} reboot", "reboot", f"{build}.reboot.expect")))
@@ -175,8 +177,13 @@ class RefreshWorkflow(Construct):
         replica = self._copy_steps("Replica", "$.event", Fn.CREATE_REPLICA)
         level = self._map("Build level", "$.level.replicas", replica)
         levels = self._map("Build replica levels", "$.plan.levels", level, item="level", max_concurrency=1)
+        copy_snapshot = (self._task("Copy snapshot", Fn.COPY_SNAPSHOT, event="$.plan.snapshot_copy")
+                         .next(self._await("Snapshot copy", "copy_snapshot", "$.plan.snapshot_copy",
+                                           fn=Fn.WAIT_SNAPSHOT)))
         return (self._when_present("Production busy?", "$.plan.source_ready.DBInstanceIdentifier", source_ready,
                                    "Production can be copied")
+                .next(self._when_present("Snapshot to copy?", "$.plan.snapshot_copy.DBSnapshotIdentifier",
+                                         copy_snapshot, "Snapshot ready"))
                 .next(self._copy_steps("Copy", "$.plan.root", Fn.CLONE))
                 .next(levels))
 
@@ -260,6 +267,7 @@ class RefreshWorkflow(Construct):
                       .next(sfn.Pass(self, "Old instance deleted", output_path="$.deleted")))
         return self._map("Delete old tree", "$.plan.deletes", delete_one, result_path="$.deleted")
 
-    def _prune_snapshots(self) -> sfn.Chain:
-        prune = self._task("Prune final snapshots", Fn.PRUNE_SNAPSHOTS, event="$.plan.snapshots")
-        return self._when_present("Final snapshots?", "$.plan.snapshots.prefix", prune, "Snapshots kept")
+    def _prune_snapshots(self) -> sfn.Map:
+        """The newest final snapshots are kept; copies of the snapshot a restore read are not."""
+        return self._map("Prune snapshots", "$.plan.snapshots", self._task("Prune snapshots by name",
+                                                                           Fn.PRUNE_SNAPSHOTS))

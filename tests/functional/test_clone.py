@@ -10,7 +10,8 @@ from mitosis.handlers import clone
 from tests.functional.conftest import Calls, FakeLambdaContext, Live, Stub, envelope, not_found, tag_list
 
 TAGS = {"env": "staging", "stack-mitosis:target": "staging", "stack-mitosis:generation": "run-1"}
-CLONE = {"request": {"DBInstanceIdentifier": "temp-staging", "SourceDBInstanceIdentifier": "production",
+CLONE = {"op": "CreateDBInstanceReadReplica",
+         "request": {"DBInstanceIdentifier": "temp-staging", "SourceDBInstanceIdentifier": "production",
                      "DBInstanceClass": "db.t3.small", "Port": 4000, "Tags": tag_list(TAGS)},
          "expect": {"DBInstanceIdentifier": "temp-staging"}}
 
@@ -55,3 +56,22 @@ def test_clone_reports_an_aws_error_as_its_error_type(context: FakeLambdaContext
     # transient error it retries
     assert type(raised.value).__name__ == error_type
     assert isinstance(raised.value, TransientAwsError) is (error_type == "TransientAwsError")
+
+
+@pytest.mark.parametrize(("op", "request_key"), [
+    ("RestoreDBInstanceToPointInTime", "TargetDBInstanceIdentifier"),
+    ("RestoreDBInstanceFromDBSnapshot", "DBInstanceIdentifier"),
+])
+def test_clone_makes_the_copy_the_way_the_plan_says(context: FakeLambdaContext, stub: Stub, op: str,
+                                                    request_key: str) -> None:
+    # Given a plan whose copy is a restore
+    source = ({"SourceDBInstanceIdentifier": "production", "UseLatestRestorableTime": True}
+              if op == "RestoreDBInstanceToPointInTime" else {"DBSnapshotIdentifier": "production-weekly"})
+    call = {"op": op, "request": {request_key: "temp-staging", **source}, "expect": {"DBInstanceIdentifier":
+                                                                                    "temp-staging"}}
+    rds = stub(clone, "rds")
+    not_found(rds, "temp-staging")
+    method = "restore_db_instance_to_point_in_time" if "PointInTime" in op else "restore_db_instance_from_db_snapshot"
+    rds.add_response(method, {}, expected_params=call["request"])
+    # When Clone runs, it makes that call with the plan's request (the Stubber checks it)
+    assert clone.handler(envelope(call), context) == {"DBInstanceIdentifier": "temp-staging", "action": "created"}

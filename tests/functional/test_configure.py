@@ -14,10 +14,11 @@ from tests.functional.conftest import Calls, CreateInstance, FakeLambdaContext, 
 
 REQUEST = {"DBInstanceIdentifier": "temp-staging-replica", "DBParameterGroupName": "staging-params",
            "BackupRetentionPeriod": 3, "ApplyImmediately": True}
-CONFIGURE = {"request": REQUEST, "expect": {
+CONFIGURE = {"op": "ModifyDBInstance", "request": REQUEST, "expect": {
     "DBInstanceIdentifier": "temp-staging-replica", "parameter_group": "staging-params",
     "values": {"BackupRetentionPeriod": 3}, "settled": ["BackupRetentionPeriod"]}}
-BACKUPS = {"request": {"DBInstanceIdentifier": "temp-staging-replica", "BackupRetentionPeriod": 1,
+BACKUPS = {"op": "ModifyDBInstance",
+           "request": {"DBInstanceIdentifier": "temp-staging-replica", "BackupRetentionPeriod": 1,
                        "ApplyImmediately": True},
            "expect": {"DBInstanceIdentifier": "temp-staging-replica", "values": {"BackupRetentionPeriod": 1},
                       "settled": ["BackupRetentionPeriod"]}}

@@ -9,7 +9,8 @@ from mitosis.handlers import create_replica
 
 from tests.functional.conftest import Calls, CreateInstance, FakeLambdaContext, Live, Stub, envelope, not_found
 
-REPLICA = {"request": {"DBInstanceIdentifier": "temp-staging-replica", "SourceDBInstanceIdentifier": "temp-staging",
+REPLICA = {"op": "CreateDBInstanceReadReplica",
+           "request": {"DBInstanceIdentifier": "temp-staging-replica", "SourceDBInstanceIdentifier": "temp-staging",
                        "DBInstanceClass": "db.t3.small", "Tags": [{"Key": "role", "Value": "reporting"}]},
            "expect": {"DBInstanceIdentifier": "temp-staging-replica"}}
 

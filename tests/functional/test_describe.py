@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
+from mitosis.adapters.kms import Kms
 from mitosis.errors import InvalidInput
 from mitosis.handlers import describe
 from mitosis.models import TAG_GENERATION, TAG_NAME, TAG_TARGET, RefreshJob
@@ -62,7 +65,7 @@ def test_describe_returns_the_declared_request_and_the_graph_with_tags_and_repli
     # Then the request travels on with the job's declarations and the defaults, and the execution it runs in
     assert result["request"] == {**REQUEST, "dry_run": True, "restart": ECS_RESTART, "on_restart_failure": "keep",
                                  "before_swap": None, "master_password": None, "final_snapshot": True,
-                                 "keep_final_snapshots": 2}
+                                 "keep_final_snapshots": 2, "clone": {"method": "auto", "snapshot": None}}
     assert result["run"] == RUN
     # And the graph has both trees with their tags, port, backups and replica links, and the account's quotas
     graph = result["graph"]
@@ -234,3 +237,53 @@ def test_describe_accepts_the_input_a_job_s_schedule_sends(context: FakeLambdaCo
     expected = declared.model_dump(mode="json")
     assert {field: result["request"][field] for field in DECLARED} == {field: expected[field] for field in DECLARED}
     assert (result["request"]["source"], result["request"]["target"]) == ("production", "staging")
+
+
+SHARED = "arn:aws:rds:us-west-2:210987654321:snapshot:production-weekly"
+
+
+@pytest.mark.usefixtures("world", "quotas")
+def test_describe_reads_productions_snapshots_for_a_snapshot_restore(
+        context: FakeLambdaContext, declare: Any, rds_client: Any) -> None:
+    # Given a job that restores production's newest snapshot, and two snapshots of production
+    declare({"name": "staging", **REQUEST, "clone": {"method": "snapshot"}})
+    for name in ("production-monday", "production-tuesday"):
+        rds_client.create_db_snapshot(DBInstanceIdentifier="production", DBSnapshotIdentifier=name)
+    # When Describe runs
+    result = describe.handler(event(REQUEST), context)
+    # Then the graph has production's snapshots, manual and automated (the planner picks the newest available)
+    found = sorted(s["DBSnapshotIdentifier"] for s in result["graph"]["snapshots"])
+    assert found[:2] == ["production-monday", "production-tuesday"]
+    assert [s["SnapshotType"] for s in result["graph"]["snapshots"] if s["DBSnapshotIdentifier"].startswith("rds:")] \
+        == ["automated"]
+
+
+@pytest.mark.parametrize(("key_answer", "usable"), [(None, True), ("AccessDeniedException", False)])
+def test_describe_says_whether_a_shared_snapshots_key_is_usable(
+        context: FakeLambdaContext, declare: Any, stub: Stub, monkeypatch: Any, key_answer: str | None,
+        usable: bool) -> None:
+    # Given a job that restores a snapshot shared by production's account, encrypted with that account's key
+    declare({"name": "staging", **REQUEST, "clone": {"method": "snapshot", "snapshot": SHARED}})
+    rds = stub(describe, "rds")
+    rds.add_response("describe_db_instances", {"DBInstances": []})
+    rds.add_response("describe_account_attributes", {"AccountQuotas": QUOTAS})
+    key = "arn:aws:kms:us-west-2:210987654321:key/prod"
+    rds.add_response("describe_db_snapshots", {"DBSnapshots": [
+        {"DBSnapshotIdentifier": "production-weekly", "DBSnapshotArn": SHARED, "DBInstanceIdentifier": "production",
+         "Status": "available", "Encrypted": True, "KmsKeyId": key, "SnapshotType": "shared", "Engine": "mysql"}]},
+        {"SnapshotType": "shared"})
+    kms_client = boto3.client("kms", region_name=REGION)
+    kms = Stubber(kms_client)
+    if key_answer:
+        kms.add_client_error("describe_key", service_error_code=key_answer, http_status_code=400,
+                             expected_params={"KeyId": key})
+    else:
+        kms.add_response("describe_key", {"KeyMetadata": {"KeyId": "prod", "Arn": key}}, {"KeyId": key})
+    kms.activate()
+    monkeypatch.setattr(describe, "kms", Kms(kms_client))
+    # When Describe runs
+    result = describe.handler(event(REQUEST), context)
+    # Then the snapshot is in the graph with whether this account may use its key
+    (snapshot,) = result["graph"]["snapshots"]
+    assert snapshot["DBSnapshotArn"] == SHARED and snapshot["KeyUsable"] is usable
+    kms.assert_no_pending_responses()

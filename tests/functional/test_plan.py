@@ -78,7 +78,7 @@ def test_plan_plans_the_refresh_from_describes_output(context: FakeLambdaContext
     ]
     assert result["deletes"][-1] == {"DBInstanceIdentifier": "old-staging", "SkipFinalSnapshot": None,
                                      "FinalDBSnapshotIdentifier": f"staging-final-{EXECUTION}"}
-    assert result["snapshots"] == {"prefix": "staging-final-", "keep": 2}
+    assert result["snapshots"] == [{"prefix": "staging-final-", "keep": 2}]
     # And production's tree is never named, and the plan is plain JSON
     assert "production-replica" not in json.dumps(result)
     assert is_plain_json(result)
@@ -121,4 +121,4 @@ def test_plan_without_final_snapshot_deletes_the_old_primary_without_one(context
     # Then the old primary is deleted without a snapshot, and no snapshot is pruned
     assert result["deletes"][-1] == {"DBInstanceIdentifier": "old-staging", "SkipFinalSnapshot": True,
                                      "FinalDBSnapshotIdentifier": None}
-    assert result["snapshots"] is None
+    assert result["snapshots"] == []

@@ -10,7 +10,8 @@ from tests.functional.conftest import Calls, CreateInstance, FakeLambdaContext, 
 
 
 def promotion(identifier: str, retention: int) -> dict[str, object]:
-    return {"request": {"DBInstanceIdentifier": identifier, "BackupRetentionPeriod": retention},
+    return {"op": "PromoteReadReplica",
+            "request": {"DBInstanceIdentifier": identifier, "BackupRetentionPeriod": retention},
             "expect": {"DBInstanceIdentifier": identifier, "promoted": True,
                        "values": {"BackupRetentionPeriod": retention}}}
 

@@ -11,7 +11,7 @@ from mitosis.handlers import reboot
 
 from tests.functional.conftest import Calls, CreateInstance, FakeLambdaContext, Stub, described, envelope
 
-REBOOT = {"request": {"DBInstanceIdentifier": "temp-staging-replica"},
+REBOOT = {"op": "RebootDBInstance", "request": {"DBInstanceIdentifier": "temp-staging-replica"},
           "expect": {"DBInstanceIdentifier": "temp-staging-replica", "parameter_group": "staging-params",
                      "parameters_in_sync": True}}
 REBOOTED = {"DBInstanceIdentifier": "temp-staging-replica", "action": "rebooted"}

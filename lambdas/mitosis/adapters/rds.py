@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from mitosis.adapters.aws import aws_errors, error_code, lazy_client, translate
-from mitosis.models import AccountQuota, DBInstance, ReplicationGraph, Tag
+from mitosis.models import AccountQuota, DBInstance, DBSnapshot, ReplicationGraph, Tag
 
 NOT_FOUND = "DBInstanceNotFound"
 IN_PROGRESS = datetime.max.replace(tzinfo=UTC)  # the creation time a snapshot being created sorts by
@@ -50,9 +50,45 @@ class Rds:
             raise translate(error) from error
         return DBInstance.model_validate(found[0]) if found else None
 
+    def snapshots_of(self, instance: str) -> list[DBSnapshot]:
+        """Every snapshot of `instance` in this account, automated and manual (both by default), every page."""
+        with aws_errors():
+            pages = self.client.get_paginator("describe_db_snapshots").paginate(DBInstanceIdentifier=instance)
+            return [DBSnapshot.model_validate(s) for page in pages for s in page["DBSnapshots"]]
+
+    def snapshot(self, name: str) -> DBSnapshot | None:
+        """A snapshot by identifier, or by ARN when shared from another account (listed only with
+        SnapshotType "shared"); None when there is none."""
+        if name.startswith("arn:"):
+            with aws_errors():
+                pages = self.client.get_paginator("describe_db_snapshots").paginate(SnapshotType="shared")
+                found = [s for page in pages for s in page["DBSnapshots"] if s["DBSnapshotArn"] == name]
+            return DBSnapshot.model_validate({**found[0], "SnapshotType": "shared"}) if found else None
+        # "If this identifier is for an automated snapshot, the SnapshotType parameter must also be specified."
+        kind = {"SnapshotType": "automated"} if name.startswith("rds:") else {}
+        try:
+            found = self.client.describe_db_snapshots(DBSnapshotIdentifier=name, **kind)["DBSnapshots"]
+        except ClientError as error:
+            if error_code(error) == "DBSnapshotNotFound":
+                return None
+            raise translate(error) from error
+        return DBSnapshot.model_validate(found[0]) if found else None
+
     def create_read_replica(self, params: dict[str, Any]) -> None:
         with aws_errors():
             self.client.create_db_instance_read_replica(**params)
+
+    def restore_to_point_in_time(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.restore_db_instance_to_point_in_time(**params)
+
+    def restore_from_snapshot(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.restore_db_instance_from_db_snapshot(**params)
+
+    def copy_snapshot(self, params: dict[str, Any]) -> None:
+        with aws_errors():
+            self.client.copy_db_snapshot(**params)
 
     def promote(self, params: dict[str, Any]) -> None:
         with aws_errors():

@@ -8,18 +8,38 @@ from collections.abc import Callable
 from mitosis.adapters.rds import Rds
 from mitosis.adapters.secrets import Secrets
 from mitosis.errors import InstanceFailed, NotReady
-from mitosis.models import Call, Expectation, Outcome, Params, PasswordChange
+from mitosis.models import Call, Expectation, Outcome, Params, PasswordChange, SnapshotCopy
 from mitosis.status import Readiness, is_busy, progress, state_of
 
 
 def create_copy(rds: Rds, call: Call) -> Outcome:
-    """CreateDBInstanceReadReplica, skipped when a retried invocation already created the instance (the planner
-    refused any temp- instance that existed before this execution and was not this refresh's)."""
+    """The copy's creation (a read replica, or a restore), skipped when a retried invocation already created the
+    instance (the planner refused any temp- instance that existed before this execution and was not this
+    refresh's)."""
     identifier = call.expect.DBInstanceIdentifier
     if rds.describe(identifier) is not None:
         return Outcome(DBInstanceIdentifier=identifier, action="skipped")
-    rds.create_read_replica(call.request)
+    creates = {"CreateDBInstanceReadReplica": rds.create_read_replica,
+               "RestoreDBInstanceToPointInTime": rds.restore_to_point_in_time,
+               "RestoreDBInstanceFromDBSnapshot": rds.restore_from_snapshot}
+    creates[call.op](call.request)
     return Outcome(DBInstanceIdentifier=identifier, action="created")
+
+
+def copy_snapshot(rds: Rds, copy: SnapshotCopy) -> dict[str, str]:
+    """CopyDBSnapshot of the snapshot to restore, skipped when the copy exists (a retry, or a re-run)."""
+    if rds.snapshot(copy.DBSnapshotIdentifier) is not None:
+        return {"DBSnapshotIdentifier": copy.DBSnapshotIdentifier, "action": "skipped"}
+    rds.copy_snapshot(copy.request)
+    return {"DBSnapshotIdentifier": copy.DBSnapshotIdentifier, "action": "copying"}
+
+
+def await_snapshot(rds: Rds, copy: SnapshotCopy) -> dict[str, str]:
+    """One check that the copy is available; NotReady while it is being copied."""
+    snapshot = rds.snapshot(copy.DBSnapshotIdentifier)
+    if snapshot is None or snapshot.Status != "available":
+        raise NotReady(f"snapshot {copy.DBSnapshotIdentifier}: {snapshot.Status if snapshot else 'not there yet'}")
+    return {"DBSnapshotIdentifier": copy.DBSnapshotIdentifier, "action": "ready"}
 
 
 def configure_copy(rds: Rds, call: Call) -> Outcome:

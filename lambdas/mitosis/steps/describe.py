@@ -5,17 +5,26 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mitosis.adapters.kms import Kms
 from mitosis.adapters.rds import Rds
 from mitosis.adapters.sfn import StepFunctions
 from mitosis.errors import RefreshAlreadyRunning
 from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest
 
 
-def describe(rds: Rds, event: DescribeEvent, jobs: list[RefreshJob]) -> Refresh:
+def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -> Refresh:
     """Validate the input against the declared jobs (InvalidInput before anything is read), then gather the
-    part of the region's replication graph the refresh needs."""
+    part of the region's replication graph the refresh needs: with a snapshot restore, the snapshots it may read
+    (and whether this account may use the key of one shared from another account)."""
     request = RefreshRequest.parse(event.input).as_declared(jobs)
     graph = rds.replication_graph().relevant_to(request.source, request.target)
+    if request.clone.method == "snapshot":
+        named = request.clone.snapshot
+        snapshots = [s for s in [rds.snapshot(named)] if s] if named else rds.snapshots_of(request.source)
+        for snapshot in snapshots:
+            if snapshot.shared and snapshot.Encrypted and snapshot.KmsKeyId:
+                snapshot.KeyUsable = kms.usable(snapshot.KmsKeyId)
+        graph = graph.model_copy(update={"snapshots": snapshots})
     return Refresh(request=request, graph=graph, run=event.run)
 
 
