@@ -21,7 +21,15 @@ from typing import Any, cast
 import aws_cdk as cdk
 from aws_cdk import Acknowledgment, Validations
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
-from mitosis.models import OLD_PREFIX, TEMP_PREFIX, EcsTask, RefreshJob, SsmCommand, final_snapshot_prefix
+from mitosis.models import (
+    OLD_PREFIX,
+    TEMP_PREFIX,
+    EcsTask,
+    RefreshJob,
+    SsmCommand,
+    final_snapshot_prefix,
+    source_copy_prefix,
+)
 
 from infrastructure.settings import STATE_MACHINE_NAME
 from infrastructure.stack import MitosisStack
@@ -102,6 +110,12 @@ def wildcard_resources(jobs: list[RefreshJob]) -> dict[str, str]:
     wildcards[_arn("kms", "key/*")] = (
         "the customer managed keys of the copies (their old instances' keys, read from RDS at run time) and of "
         "the declared secrets; only through RDS or Secrets Manager (condition kms:ViaService)")
+    wildcards[_arn("kms", "key/*").replace("<AWS::AccountId>", "*")] = (
+        "the key of a snapshot shared from production's account: read (kms:DescribeKey) to tell whether it is "
+        "usable, and granted to RDS (kms:ViaService) when the snapshot is copied")
+    wildcards[_arn("rds", "snapshot:*")] = (
+        "the snapshots a restore may read: production's automated ones (named rds:<source>-<time> by RDS) and "
+        "manual ones (any name), read from RDS at run time; only by the Clone and Copy snapshot functions")
     wildcards["arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*"] = (
         "the enhanced-monitoring role of the old instances, read from RDS at run time; only to RDS enhanced "
         "monitoring (condition iam:PassedToService)")
@@ -114,6 +128,8 @@ def wildcard_resources(jobs: list[RefreshJob]) -> dict[str, str]:
             _arn("rds", f"db:{OLD_PREFIX}{target}-*"): f"the replicas of {target} a refresh retires (old-<name>)",
             _arn("rds", f"snapshot:{final_snapshot_prefix(target)}*"):
                 f"the final snapshots of {target}, one per refresh (named after its generation)",
+            _arn("rds", f"snapshot:{source_copy_prefix(target)}*"):
+                f"the copies of the snapshot a refresh of {target} restores (named after its generation)",
         }
         if job.master_password:
             wildcards[f"{job.master_password.secret_arn}-??????"] = (

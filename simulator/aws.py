@@ -42,13 +42,14 @@ from moto.rds.models import DBInstance
 from simulator.deployment import ACCOUNT_ID
 from simulator.ecs import EcsSimulator
 from simulator.faults import AwsError, FaultSet
+from simulator.kms import KmsSimulator
 from simulator.iam import Statement, UnmappedCall, decide
 from simulator.latency import INSTANT, Latency, load_latency, to_datetime
 from simulator.rds import Forward, RdsSimulator
 from simulator.ssm import SsmSimulator
 from simulator.world import load_world, region_of, validate_world
 
-RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions"})
+RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions", "kms"})
 MASK = "****"
 # moto draws resource ids (EC2 instances, ECS tasks...) from one random generator: seeded, runs repeat.
 SEED = 20260101
@@ -124,7 +125,11 @@ class SimulatedAWS:
         )
         self.ecs = EcsSimulator(self._now, self._latency, self._status_faults("ecs:deployment"),
                                 self._status_faults("ecs:task"))
-        self._simulators: dict[str, ServiceSimulator] = {"rds": self.rds, "ssm": self.ssm, "ecs": self.ecs}
+        self.kms = KmsSimulator(self.region, lambda: {
+            s.entry["KmsKeyId"] for s in self.rds.registry.snapshots if s.kind == "shared" and s.key_shared
+            and s.entry.get("KmsKeyId")})
+        self._simulators: dict[str, ServiceSimulator] = {"rds": self.rds, "ssm": self.ssm, "ecs": self.ecs,
+                                                         "kms": self.kms}
 
     # Lifecycle
 
@@ -150,6 +155,8 @@ class SimulatedAWS:
         self._loading = True
         try:
             load_world(self.world)
+            self.rds.share(list(self.world["rds"].get("shared_snapshots", [])))
+            self.rds.take_automated_snapshots()
         except BaseException:
             self.stop()
             raise

@@ -228,6 +228,23 @@ def _create_read_replica(params: dict[str, Any], arns: Arns, call: Call) -> list
     return checks + _db_groups(action, full, arns) + tagging + _passed_roles(params) + _encryption(full, arns)
 
 
+def _restore(action: str, new_key: str, source: Callable[[dict[str, Any], Arns], str]) -> Mapper:
+    """A restore: the action on the source (the instance, or the snapshot) and on the new instance, the groups
+    it names, a tagging of the new instance when it has tags."""
+    def mapping(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+        new = arns.rds("db", params[new_key])
+        checks = [_pair(action, source(params, arns)), _pair(action, new)] + _db_groups(action, params, arns)
+        return checks + ([_pair("rds:AddTagsToResource", new)] if params.get("Tags") else [])
+    return mapping
+
+
+def _copy_snapshot(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    action, copy = "rds:CopyDBSnapshot", arns.rds("snapshot", params["TargetDBSnapshotIdentifier"])
+    checks = [_pair(action, arns.rds("snapshot", params["SourceDBSnapshotIdentifier"])), _pair(action, copy)]
+    tagging = [_pair("rds:AddTagsToResource", copy)] if params.get("Tags") else []
+    return checks + tagging + _encryption(params, arns)
+
+
 def _modify(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     action = "rds:ModifyDBInstance"
     checks = [_pair(action, arns.rds("db", params["DBInstanceIdentifier"]))]
@@ -335,6 +352,14 @@ AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("rds", "AddTagsToResource"): _on_resource_name("rds:AddTagsToResource"),
     ("rds", "RemoveTagsFromResource"): _on_resource_name("rds:RemoveTagsFromResource"),
     ("rds", "CreateDBInstanceReadReplica"): _create_read_replica,
+    ("rds", "RestoreDBInstanceToPointInTime"): _restore(
+        "rds:RestoreDBInstanceToPointInTime", "TargetDBInstanceIdentifier",
+        lambda params, arns: arns.rds("db", params["SourceDBInstanceIdentifier"])),
+    ("rds", "RestoreDBInstanceFromDBSnapshot"): _restore(
+        "rds:RestoreDBInstanceFromDBSnapshot", "DBInstanceIdentifier",
+        lambda params, arns: arns.rds("snapshot", params["DBSnapshotIdentifier"])),
+    ("rds", "CopyDBSnapshot"): _copy_snapshot,
+    ("kms", "DescribeKey"): lambda params, arns, call: [_pair("kms:DescribeKey", arns.kms_key(params["KeyId"]))],
     ("rds", "PromoteReadReplica"): _on("rds:PromoteReadReplica", "db", "DBInstanceIdentifier"),
     ("rds", "ModifyDBInstance"): _modify,
     ("rds", "RebootDBInstance"): _on("rds:RebootDBInstance", "db", "DBInstanceIdentifier"),

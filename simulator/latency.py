@@ -16,7 +16,9 @@ Every duration is in virtual seconds; the defaults (`Latency`) are:
 - reboot 120: RebootDBInstance stays `rebooting`.
 - delete 300: DeleteDBInstance stays `deleting`, then the instance is gone.
 - restore_snapshot 1500: RestoreDBInstanceFromDBSnapshot stays `creating`.
-- restore_point_in_time 1500: RestoreDBInstanceToPointInTime (reserved: not simulated yet).
+- restore_point_in_time 1500: RestoreDBInstanceToPointInTime: `creating` (then `backing-up`, enable_backups,
+  when the restore turns backups on).
+- copy_snapshot 600: CopyDBSnapshot: the copy is `creating` until then.
 - ssm_command 60: an SSM Run Command invocation stays `InProgress`.
 - ecs_deployment 180: an ECS rolling deployment takes this long to reach its desired count.
 - ecs_task 60: a task started by ecs:RunTask runs this long before it stops.
@@ -84,6 +86,7 @@ class Latency:
     delete: float = 300
     restore_snapshot: float = 1500
     restore_point_in_time: float = 1500
+    copy_snapshot: float = 600
     ssm_command: float = 60
     ecs_deployment: float = 180
     ecs_task: float = 60

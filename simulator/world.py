@@ -26,7 +26,13 @@ off, at virtual time 0 and with zero latency, so the world's resources get the s
   when missing. VPC security group ids are kept exactly as written (moto accepts any string), so reports
   compare with the world's ids.
 - `rds.snapshots`: CreateDBSnapshot requests (DBSnapshotIdentifier, DBInstanceIdentifier, Tags) of world
-  instances, taken after every instance exists.
+  instances, taken after every instance exists. Every instance with backups also has last night's automated
+  snapshot (`rds:<identifier>-<time>`, 12 hours before the start).
+- `rds.shared_snapshots`: manual snapshots another account shares with this one, addressed by their ARN
+  (`arn:aws:rds:<region>:<SourceAccount>:snapshot:<DBSnapshotIdentifier>`): DBSnapshotIdentifier, SourceAccount
+  (12 digits), DBInstanceIdentifier (the instance in that account; its data), Engine, and optionally
+  EngineVersion, AllocatedStorage, StorageType, Port, Encrypted, KmsKeyId (that account's key) and KeyShared
+  (default true: whether that account shared the key with this one too).
 - `ecs.clusters[].services[]`: `name` and `desiredCount`, running a placeholder task definition; optionally
   `deploymentController` ("ECS", the default, "CODE_DEPLOY" or "EXTERNAL"), `classicLoadBalancer` (true: behind
   a Classic Load Balancer) and `circuitBreaker` (true: the deployment circuit breaker with rollback is on).
@@ -35,6 +41,7 @@ off, at virtual time 0 and with zero latency, so the world's resources get the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -139,6 +146,13 @@ def validate_world(world: Any) -> None:
             raise WorldError(
                 f"snapshot {snapshot['DBSnapshotIdentifier']}: DBInstanceIdentifier is not a world instance"
             )
+    for shared in _list(rds, "shared_snapshots", "rds"):
+        missing = [k for k in ("DBSnapshotIdentifier", "SourceAccount", "DBInstanceIdentifier", "Engine")
+                   if not isinstance(shared.get(k), str) or not shared.get(k)]
+        if missing:
+            raise WorldError(f"a shared snapshot needs {missing}: {dict(shared)}")
+        if not re.fullmatch(r"\d{12}", shared["SourceAccount"]):
+            raise WorldError(f"shared snapshot {shared['DBSnapshotIdentifier']}: SourceAccount must be 12 digits")
     for cluster in _list(world.get("ecs", {}), "clusters", "ecs"):
         if not isinstance(cluster.get("name"), str):
             raise WorldError(f"an ecs cluster has no name: {dict(cluster)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import math
 import re
@@ -17,6 +18,7 @@ from simulator.latency import INSTANT, Latency, to_datetime
 from simulator.rds import account, modify, placement, replicas, storage
 from simulator.rds.groups import check_parameter_group
 from simulator.rds.lifecycle import GONE, Event, Lifecycle, Pending, lived_phases, union_length
+from simulator.rds.snapshots import Snapshot, SnapshotRegistry, check_copyable, check_restorable, shared_snapshot
 
 Forward = Callable[[str, dict[str, Any]], dict[str, Any]]
 TAGGING = frozenset({"ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource"})
@@ -72,6 +74,7 @@ class RdsSimulator:
         self._lifecycles: dict[str, Lifecycle] = {}  # by DbiResourceId: stable across renames
         self._reserved: dict[str, float] = {}  # identifier freed or claimed by a rename -> until when
         self._snapshot_origins: dict[str, str] = {}
+        self._snapshot_tags: dict[str, list[dict[str, str]]] = {}  # of the copies in the registry
         self._sequence = itertools.count()
         self._moto: Forward | None = None  # moto itself, for changes that reach an instance later
         self._handlers: dict[str, Callable[[dict[str, Any], Forward], dict[str, Any]]] = {
@@ -84,7 +87,12 @@ class RdsSimulator:
             "DeleteDBInstance": self._delete,
             "CreateDBSnapshot": self._create_snapshot,
             "DescribeAccountAttributes": lambda params, forward: account.describe(self.backend),
+            "RestoreDBInstanceToPointInTime": self._restore_point_in_time,
+            "CopyDBSnapshot": self._copy_snapshot,
+            "DescribeDBSnapshots": self._describe_snapshots,
+            "DeleteDBSnapshot": self._delete_snapshot,
         }
+        self.registry = SnapshotRegistry()
 
     @property
     def backend(self) -> RDSBackend:
@@ -95,6 +103,9 @@ class RdsSimulator:
         self._moto = forward
         self.settle()
         if operation in TAGGING:
+            kept = self.registry.find(params["ResourceName"])
+            if kept is not None:
+                return self._tag_kept_snapshot(operation, kept, params)
             self._check_tagged(params["ResourceName"])
         handler = self._handlers.get(operation)
         response = handler(params, forward) if handler else forward(operation, params)
@@ -187,10 +198,44 @@ class RdsSimulator:
         return sorted(report, key=lambda i: i["DBInstanceIdentifier"])
 
     def snapshots(self, forward: Forward) -> list[dict[str, Any]]:
+        """This account's manual snapshots (final snapshots, copies), each with the data it holds."""
         self.settle()
-        described = forward("DescribeDBSnapshots", {})["DBSnapshots"]
+        described = forward("DescribeDBSnapshots", {"SnapshotType": "manual"})["DBSnapshots"]
         report = [{**s, "data_origin": self._snapshot_origins.get(s["DBSnapshotIdentifier"])} for s in described]
+        report += [{**entry, "data_origin": self.registry.find(entry["DBSnapshotIdentifier"]).data_origin}  # type: ignore[union-attr]
+                   for entry in self.registry.describe({"SnapshotType": "manual"}, self._now())]
         return sorted(report, key=lambda s: s["DBSnapshotIdentifier"])
+
+    # Snapshots beside moto's
+
+    def share(self, specs: list[dict[str, Any]]) -> None:
+        """The world's snapshots shared from other accounts."""
+        for spec in specs:
+            self.registry.add(shared_snapshot(spec, self.region, to_datetime(self._now()) - dt.timedelta(hours=6)))
+
+    def take_automated_snapshots(self) -> None:
+        """Last night's automated snapshot of every instance with backups (RDS takes one a day in the backup
+        window; the world starts with the latest)."""
+        taken = to_datetime(self._now()) - dt.timedelta(hours=12)
+        for lc in self._lifecycles.values():
+            db = lc.db
+            if lc.removed or not db.backup_retention_period:
+                continue
+            identifier = f"rds:{db.db_instance_identifier}-{taken:%Y-%m-%d-%H-%M}"
+            self.registry.add(Snapshot(self._snapshot_entry(db, identifier, "automated", taken), lc.data_origin))
+
+    def _snapshot_entry(self, db: DBInstance, identifier: str, kind: str, taken: dt.datetime) -> dict[str, Any]:
+        entry = {
+            "DBSnapshotIdentifier": identifier, "DBInstanceIdentifier": db.db_instance_identifier,
+            "DBSnapshotArn": f"arn:aws:rds:{self.region}:{DEFAULT_ACCOUNT_ID}:snapshot:{identifier}",
+            "SnapshotType": kind, "Engine": db.engine, "EngineVersion": db.engine_version,
+            "AllocatedStorage": db.allocated_storage, "StorageType": db.storage_type, "Port": db.port,
+            "MasterUsername": db.master_username, "Encrypted": bool(db.storage_encrypted),
+            "SnapshotCreateTime": taken,
+        }
+        if db.storage_encrypted:
+            entry["KmsKeyId"] = db.kms_key_id
+        return entry
 
     def downtime(self, names: list[str], until: float) -> dict[str, float]:
         """For each name, the virtual time in [0, until] when no `available` instance held it (daily backups,
@@ -380,18 +425,130 @@ class RdsSimulator:
         return self._respond(forward, identifier)
 
     def _restore(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
-        identifier = params["DBInstanceIdentifier"]
+        """RestoreDBInstanceFromDBSnapshot: a new instance with the snapshot's data, engine, storage and key."""
+        name = params["DBSnapshotIdentifier"]
+        found = self.registry.find(name)
+        if found is None:
+            own = forward("DescribeDBSnapshots", {"DBSnapshotIdentifier": name.split(":snapshot:")[-1]})["DBSnapshots"]
+            entry = own[0]
+            found = Snapshot(entry, self._snapshot_origins.get(entry["DBSnapshotIdentifier"], entry["DBInstanceIdentifier"]))
+        check_restorable(found, self._now())
+        return self._restored(params["DBInstanceIdentifier"], found.entry, params, found.data_origin,
+                              self._latency().restore_snapshot, forward)
+
+    def _restore_point_in_time(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        """RestoreDBInstanceToPointInTime from the source's automated backups."""
+        if bool(params.get("RestoreTime")) == bool(params.get("UseLatestRestorableTime")):
+            # RestoreTime: "Can't be specified if the UseLatestRestorableTime parameter is enabled"; one is needed
+            raise AwsError("InvalidParameterCombination", "Specify exactly one of RestoreTime and "
+                           "UseLatestRestorableTime.")
+        source = self._get(params["SourceDBInstanceIdentifier"])
+        db = source.db
+        if not db.backup_retention_period:
+            # PointInTimeRestoreNotEnabledFault: "SourceDBInstanceIdentifier refers to a DB instance with
+            # BackupRetentionPeriod equal to 0."
+            raise AwsError("PointInTimeRestoreNotEnabled", "SourceDBInstanceIdentifier refers to a DB instance with "
+                           "BackupRetentionPeriod equal to 0.")
+        base = self._snapshot_entry(db, "", "automated", to_datetime(self._now()))
+        base["Tags"] = copy.deepcopy(db.tags or [])
+        base["BackupRetentionPeriod"] = db.backup_retention_period  # "Default: Uses existing setting"
+        return self._restored(params["TargetDBInstanceIdentifier"], base, params, source.data_origin,
+                              self._latency().restore_point_in_time, forward)
+
+    def _restored(self, identifier: str, base: Mapping[str, Any], params: dict[str, Any], data_origin: str,
+                  duration: float, forward: Forward) -> dict[str, Any]:
+        """A restore: a new instance with the data, engine, storage and encryption of `base` (a snapshot, or the
+        source at its latest restorable time) and the request's settings; what the request leaves out takes
+        RDS's defaults for a restore (the default parameter group, subnet group and security group, Single-AZ,
+        no deletion protection), the port and tags of the original."""
         self._check_new(identifier)
-        account.check_quotas(self.backend, 1, int(params.get("AllocatedStorage", 0)))
-        forward("RestoreDBInstanceFromDBSnapshot", params)
-        snapshot = params["DBSnapshotIdentifier"].split(":snapshot:")[-1].lower()
-        lc = self._adopt(self.backend.databases[identifier], self._snapshot_origins.get(snapshot, snapshot), forward)
-        # moto copies the snapshotted instance's attributes, its replica links and tags included.
-        lc.db.source_db_instance_identifier, lc.db.is_replica, lc.db.replicas = None, False, []
-        lc.db.tags = params.get("Tags", [])
-        self._plan(lc, self._now(), [("creating", self._latency().restore_snapshot)], params)
+        allocated = int(params.get("AllocatedStorage", base["AllocatedStorage"]))
+        if allocated < int(base["AllocatedStorage"]):
+            # "You can't reduce the amount of storage when you restore a DB instance" (User Guide)
+            raise AwsError("InvalidParameterValue", "You can't reduce the amount of storage when you restore a DB "
+                           "instance.")
+        storage_type = params.get("StorageType", base.get("StorageType") or "gp3")
+        storage.check(base["Engine"], storage_type, allocated, params.get("Iops"), params.get("StorageThroughput"))
+        if params.get("DBParameterGroupName"):
+            check_parameter_group(self.backend, params["DBParameterGroupName"])
+        account.check_quotas(self.backend, 1, allocated)
+        keys = ("DBInstanceClass", "Port", "DBSubnetGroupName", "MultiAZ", "PubliclyAccessible", "Iops",
+                "AutoMinorVersionUpgrade", "CopyTagsToSnapshot", "VpcSecurityGroupIds", "StorageThroughput",
+                "EnableIAMDatabaseAuthentication", "EnableCloudwatchLogsExports", "DBParameterGroupName",
+                "OptionGroupName", "DeletionProtection", "MaxAllocatedStorage", "PreferredBackupWindow")
+        request = {key: params[key] for key in keys if key in params}
+        retention = int(params.get("BackupRetentionPeriod", base.get("BackupRetentionPeriod", 1)))
+        request |= {
+            "DBInstanceIdentifier": identifier, "Engine": base["Engine"], "EngineVersion": base["EngineVersion"],
+            "DBInstanceClass": params.get("DBInstanceClass", "db.t3.micro"), "AllocatedStorage": allocated,
+            "StorageType": storage_type, "MasterUsername": base.get("MasterUsername") or "admin",
+            "MasterUserPassword": "the-restored-password", "Port": params.get("Port", base.get("Port")),
+            "StorageEncrypted": bool(base.get("Encrypted")), "BackupRetentionPeriod": retention,
+            "Tags": params.get("Tags", base.get("Tags", [])),
+        }
+        if base.get("Encrypted"):
+            request["KmsKeyId"] = base["KmsKeyId"]  # a restore keeps its source's key: there is no KmsKeyId
+        # moto holds no default option group (default:<engine>-<version>), which RDS always has
+        default_options = str(request.get("OptionGroupName", "")).startswith("default:")
+        options = request.pop("OptionGroupName") if default_options else None
+        forward("CreateDBInstance", {k: v for k, v in request.items() if v is not None})
+        lc = self._adopt(self.backend.databases[identifier], data_origin, forward)
+        if options:
+            lc.db.option_group_name = options
+        _apply_aliases(lc.db, params)
+        steps = [("creating", duration)] + ([("backing-up", self._latency().enable_backups)] if retention else [])
+        self._plan(lc, self._now(), steps, params)
         self.settle()
         return self._respond(forward, identifier)
+
+    def _copy_snapshot(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        """CopyDBSnapshot: a manual snapshot of this account with the source's data, creating for
+        `copy_snapshot` seconds; encrypted with KmsKeyId, or the source's key."""
+        name, target = params["SourceDBSnapshotIdentifier"], params["TargetDBSnapshotIdentifier"]
+        found = self.registry.find(name)
+        if found is None:
+            own = forward("DescribeDBSnapshots", {"DBSnapshotIdentifier": name.split(":snapshot:")[-1]})["DBSnapshots"]
+            found = Snapshot(own[0], self._snapshot_origins.get(own[0]["DBSnapshotIdentifier"], ""))
+        check_copyable(found, params, self._now())
+        if self.registry.find(target) is not None or target in self.backend.database_snapshots:
+            raise AwsError("DBSnapshotAlreadyExists", f"Snapshot {target} already exists.")
+        entry = {**found.entry, "DBSnapshotIdentifier": target, "SnapshotType": "manual",
+                 "DBSnapshotArn": f"arn:aws:rds:{self.region}:{DEFAULT_ACCOUNT_ID}:snapshot:{target}",
+                 "SnapshotCreateTime": to_datetime(self._now())}
+        if params.get("KmsKeyId"):
+            entry["KmsKeyId"] = params["KmsKeyId"]
+        copy_ = Snapshot(entry, found.data_origin, available_at=self._now() + self._latency().copy_snapshot)
+        self.registry.add(copy_)
+        self._snapshot_tags[target] = list(params.get("Tags", []))
+        return {"DBSnapshot": {**entry, "Status": copy_.status(self._now())}}
+
+    def _tag_kept_snapshot(self, operation: str, snapshot: Snapshot, params: dict[str, Any]) -> dict[str, Any]:
+        tags = self._snapshot_tags.setdefault(snapshot.identifier, [])
+        if operation == "AddTagsToResource":
+            keys = {t["Key"] for t in params["Tags"]}
+            tags[:] = [t for t in tags if t["Key"] not in keys] + list(params["Tags"])
+        elif operation == "RemoveTagsFromResource":
+            tags[:] = [t for t in tags if t["Key"] not in params["TagKeys"]]
+        return {"TagList": list(tags)}
+
+    def _describe_snapshots(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        """moto's snapshots and the simulator's own (automated, shared, copies), one page."""
+        named = params.get("DBSnapshotIdentifier")
+        kept = self.registry.describe(params, self._now())
+        if named and kept:
+            return {"DBSnapshots": kept}
+        own = [] if params.get("SnapshotType") in ("automated", "shared") else forward(
+            "DescribeDBSnapshots", {k: v for k, v in params.items() if k != "IncludeShared"})["DBSnapshots"]
+        if named and not own:
+            raise AwsError("DBSnapshotNotFound", f"DBSnapshot {named} not found.")
+        return {"DBSnapshots": own + kept}
+
+    def _delete_snapshot(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        found = self.registry.find(params["DBSnapshotIdentifier"])
+        if found is None or found.kind != "manual":
+            return forward("DeleteDBSnapshot", params)
+        self.registry.remove(found)
+        return {"DBSnapshot": {**found.entry, "Status": "deleted"}}
 
     def _promote(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         lc = self._get(params["DBInstanceIdentifier"])

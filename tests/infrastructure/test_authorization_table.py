@@ -40,6 +40,20 @@ CALLS: dict[tuple[str, str], list[dict[str, Any]]] = {
                      "DBSubnetGroupName": "prod-subnets", "KmsKeyId": KEY}},
     ],
     ("rds", "PromoteReadReplica"): [{"DBInstanceIdentifier": "temp-staging", "BackupRetentionPeriod": 3}],
+    ("rds", "RestoreDBInstanceToPointInTime"): [
+        {"SourceDBInstanceIdentifier": "production", "TargetDBInstanceIdentifier": "temp-staging",
+         "UseLatestRestorableTime": True, "DBParameterGroupName": "pg1", "OptionGroupName": "og1",
+         "DBSubnetGroupName": "sub1", "Tags": [{"Key": "k", "Value": "v"}]}],
+    ("rds", "RestoreDBInstanceFromDBSnapshot"): [
+        {"DBInstanceIdentifier": "temp-staging", "DBSnapshotIdentifier": "production-weekly",
+         "DBParameterGroupName": "pg1", "OptionGroupName": "og1", "DBSubnetGroupName": "sub1",
+         "Tags": [{"Key": "k", "Value": "v"}]},
+        {"DBInstanceIdentifier": "temp-staging",
+         "DBSnapshotIdentifier": "arn:aws:rds:us-west-2:210987654321:snapshot:production-weekly"}],
+    ("rds", "CopyDBSnapshot"): [
+        {"SourceDBSnapshotIdentifier": "arn:aws:rds:us-west-2:210987654321:snapshot:production-weekly",
+         "TargetDBSnapshotIdentifier": "staging-source-run-1", "KmsKeyId": KEY, "Tags": [{"Key": "k", "Value": "v"}]}],
+    ("kms", "DescribeKey"): [{"KeyId": "arn:aws:kms:us-west-2:210987654321:key/prod"}],
     ("rds", "ModifyDBInstance"): [
         {"DBInstanceIdentifier": "staging", "NewDBInstanceIdentifier": "old-staging", "ApplyImmediately": True},
         {"DBInstanceIdentifier": "temp-staging", "DBParameterGroupName": "pg1", "OptionGroupName": "og1",
@@ -83,6 +97,13 @@ NOT_INVOLVED = {
 NOT_TRIGGERED = {
     ("rds:DeleteDBInstance", "rds:DeleteTenantDatabase"): "multi-tenant (Oracle CDB) instances only",
     ("rds:ModifyDBInstance", "rds:AddTagsToResource"): "only with TagSpecifications, never sent",
+    ("rds:RestoreDBInstanceToPointInTime", "iam:PassRole"): "only with a role in the request (Domain, a custom "
+                                                            "instance profile), never sent: monitoring is set by "
+                                                            "a modify after the restore",
+    ("rds:RestoreDBInstanceToPointInTime", "rds:CreateTenantDatabase"): "multi-tenant (Oracle CDB) instances only",
+    ("rds:RestoreDBInstanceFromDBSnapshot", "iam:PassRole"): "as for RestoreDBInstanceToPointInTime",
+    ("rds:RestoreDBInstanceFromDBSnapshot", "rds:CreateTenantDatabase"): "multi-tenant (Oracle CDB) instances only",
+    ("rds:CopyDBSnapshot", "rds:CopyCustomDBEngineVersion"): "RDS Custom only",
     ("rds:ModifyDBInstance", "rds:CreateTenantDatabase"): "multi-tenant (Oracle CDB) instances only",
     ("rds:ModifyDBInstance", "kms:Decrypt"): "only when turning on ManageMasterUserPassword (a managed master "
                                              "password is refused by the planner)",

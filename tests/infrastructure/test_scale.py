@@ -66,7 +66,7 @@ def test_the_state_of_a_refresh_in_an_account_of_500_instances_stays_far_under_2
     jobs = [{"name": "staging", "source": "production", "target": "staging"}]
     from mitosis.models import REFRESH_JOBS
 
-    refresh = describe(FiveHundredInstances(), event, REFRESH_JOBS.validate_python(jobs))  # type: ignore[arg-type]
+    refresh = describe(FiveHundredInstances(), None, event, REFRESH_JOBS.validate_python(jobs))  # type: ignore[arg-type]
     plan = plan_refresh(refresh.graph, refresh.request, refresh.run)
     state = {"source": "production", "target": "staging", "context": {"execution": "weekly", "target": "staging"},
              "refresh": refresh.model_dump(mode="json"), "plan": plan.model_dump(mode="json")}

@@ -54,7 +54,7 @@ def test_the_console_shows_where_a_refresh_is(definition: dict[str, Any]) -> Non
             "Production ready?", "Clone", "Configure copy", "Promote", "Reboot copy", "Build replica levels",
             "Build level", "Create replica", "Configure replica", "Reboot replica", "Swap names", "Swap name",
             "Rename", "Restore names", "Swap failed, names restored", "Restart application", "Restart done?",
-            "Delete old tree", "Delete old", "Prune final snapshots", "Refreshed", "Flight plan ready"} <= names
+            "Delete old tree", "Delete old", "Prune snapshots", "Refreshed", "Flight plan ready"} <= names
 
 
 def test_replica_levels_run_in_order_and_replicas_of_a_level_in_parallel(definition: dict[str, Any]) -> None:
@@ -111,7 +111,8 @@ def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
         "Targets": [Match.object_like({"Input": Match.serialized_json(
             {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False,
              "restart": {"type": "ecs", "cluster": "demo", "services": ["web"], "timeout_s": 1800},
-             "on_restart_failure": "keep", "final_snapshot": True, "keep_final_snapshots": 2})})],
+             "on_restart_failure": "keep", "clone": {"method": "auto"}, "final_snapshot": True,
+             "keep_final_snapshots": 2})})],
     })
 
 
