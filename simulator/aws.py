@@ -42,8 +42,8 @@ from moto.rds.models import DBInstance
 from simulator.deployment import ACCOUNT_ID
 from simulator.ecs import EcsSimulator
 from simulator.faults import AwsError, FaultSet
-from simulator.kms import KmsSimulator
 from simulator.iam import Statement, UnmappedCall, decide
+from simulator.kms import KmsSimulator
 from simulator.latency import INSTANT, Latency, load_latency, to_datetime
 from simulator.rds import Forward, RdsSimulator
 from simulator.ssm import SsmSimulator

@@ -202,8 +202,8 @@ class RdsSimulator:
         self.settle()
         described = forward("DescribeDBSnapshots", {"SnapshotType": "manual"})["DBSnapshots"]
         report = [{**s, "data_origin": self._snapshot_origins.get(s["DBSnapshotIdentifier"])} for s in described]
-        report += [{**entry, "data_origin": self.registry.find(entry["DBSnapshotIdentifier"]).data_origin}  # type: ignore[union-attr]
-                   for entry in self.registry.describe({"SnapshotType": "manual"}, self._now())]
+        kept = [s for s in self.registry.snapshots if s.kind == "manual"]
+        report += [{**s.entry, "Status": s.status(self._now()), "data_origin": s.data_origin} for s in kept]
         return sorted(report, key=lambda s: s["DBSnapshotIdentifier"])
 
     # Snapshots beside moto's
@@ -426,12 +426,7 @@ class RdsSimulator:
 
     def _restore(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         """RestoreDBInstanceFromDBSnapshot: a new instance with the snapshot's data, engine, storage and key."""
-        name = params["DBSnapshotIdentifier"]
-        found = self.registry.find(name)
-        if found is None:
-            own = forward("DescribeDBSnapshots", {"DBSnapshotIdentifier": name.split(":snapshot:")[-1]})["DBSnapshots"]
-            entry = own[0]
-            found = Snapshot(entry, self._snapshot_origins.get(entry["DBSnapshotIdentifier"], entry["DBInstanceIdentifier"]))
+        found = self._snapshot(params["DBSnapshotIdentifier"], forward)
         check_restorable(found, self._now())
         return self._restored(params["DBInstanceIdentifier"], found.entry, params, found.data_origin,
                               self._latency().restore_snapshot, forward)
@@ -501,14 +496,20 @@ class RdsSimulator:
         self.settle()
         return self._respond(forward, identifier)
 
+    def _snapshot(self, name: str, forward: Forward) -> Snapshot:
+        """A snapshot by identifier or ARN: one the simulator keeps, or one of moto's (DBSnapshotNotFound)."""
+        found = self.registry.find(name)
+        if found is not None:
+            return found
+        entry = forward("DescribeDBSnapshots", {"DBSnapshotIdentifier": name.split(":snapshot:")[-1]})["DBSnapshots"][0]
+        identifier = entry["DBSnapshotIdentifier"]
+        return Snapshot(entry, self._snapshot_origins.get(identifier, entry["DBInstanceIdentifier"]))
+
     def _copy_snapshot(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         """CopyDBSnapshot: a manual snapshot of this account with the source's data, creating for
         `copy_snapshot` seconds; encrypted with KmsKeyId, or the source's key."""
-        name, target = params["SourceDBSnapshotIdentifier"], params["TargetDBSnapshotIdentifier"]
-        found = self.registry.find(name)
-        if found is None:
-            own = forward("DescribeDBSnapshots", {"DBSnapshotIdentifier": name.split(":snapshot:")[-1]})["DBSnapshots"]
-            found = Snapshot(own[0], self._snapshot_origins.get(own[0]["DBSnapshotIdentifier"], ""))
+        target = params["TargetDBSnapshotIdentifier"]
+        found = self._snapshot(params["SourceDBSnapshotIdentifier"], forward)
         check_copyable(found, params, self._now())
         if self.registry.find(target) is not None or target in self.backend.database_snapshots:
             raise AwsError("DBSnapshotAlreadyExists", f"Snapshot {target} already exists.")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from mitosis.errors import PlanRefused
-from mitosis.models import AccountQuota, DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph, Run
+from mitosis.models import AccountQuota, Call, DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph, Run
 from mitosis.planner import plan_refresh
 
 
@@ -39,6 +39,11 @@ def operations(plan: Plan) -> list[tuple[str, Any, Any]]:
 def clone(plan: Plan) -> dict[str, Any]:
     assert plan.root is not None
     return plan.root.create.request
+
+
+def promote(plan: Plan) -> Call:
+    assert plan.root is not None and plan.root.promote is not None
+    return plan.root.promote
 
 
 MYSQL: dict[str, Any] = {"Engine": "mysql", "EngineVersion": "8.0.35"}
@@ -117,7 +122,7 @@ def test_each_clone_takes_its_own_counterparts_windows_never_the_sources() -> No
     # and the rename's check waits for the windows to be in effect, not only for the new name
     assert installs["staging"].expect.values == {"PreferredMaintenanceWindow": "tue:02:00-tue:03:00",
                                                  "PreferredBackupWindow": "04:00-04:30"}
-    assert plan.root is not None and "PreferredBackupWindow" not in plan.root.promote.request
+    assert plan.root is not None and "PreferredBackupWindow" not in promote(plan).request
     assert "sun:01:00" not in str(plan.model_dump())
 
 
@@ -158,7 +163,7 @@ def test_settings_come_from_the_target_not_the_source() -> None:
         "CopyTagsToSnapshot": True, "MaxAllocatedStorage": 200,
     }
     # the old target's retention, not the source's
-    assert plan.root is not None and plan.root.promote.request == {
+    assert promote(plan).request == {
         "DBInstanceIdentifier": "temp-staging", "BackupRetentionPeriod": 3}
     assert "prod-" not in str(clone(plan)) and "db.r6g" not in str(plan.model_dump())
 
@@ -178,7 +183,7 @@ def test_a_mysql_copy_gets_its_parameter_group_by_a_modify_then_a_reboot() -> No
                                            "DBParameterGroupName": "demo-mysql8", "ApplyImmediately": True}
     # the promote reboots the copy; whether that applies the group is undocumented, so a reboot follows
     # (skipped when the group is already in sync) and the swap waits for the parameters in effect
-    assert plan.root.promote.expect.parameter_group == "demo-mysql8"
+    assert promote(plan).expect.parameter_group == "demo-mysql8"
     assert plan.root.reboot is not None and plan.root.reboot.expect.parameters_in_sync
     ops = [op.op for op in plan.flight_plan]
     assert ops[:4] == ["CreateDBInstanceReadReplica", "ModifyDBInstance", "PromoteReadReplica", "RebootDBInstance"]
@@ -436,7 +441,7 @@ def test_three_levels_deep() -> None:
     assert [[b.create.request["SourceDBInstanceIdentifier"] for b in level.replicas] for level in plan.levels] == \
         [["temp-staging"], ["temp-staging-1"], ["temp-staging-2"]]
     assert [b.configure is not None for level in plan.levels for b in level.replicas] == [True, True, False]
-    assert plan.root is not None and plan.root.promote.request["BackupRetentionPeriod"] == 1
+    assert promote(plan).request["BackupRetentionPeriod"] == 1
 
 
 def test_production_busy_is_waited_for_before_the_clone() -> None:
