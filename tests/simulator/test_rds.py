@@ -141,9 +141,14 @@ def test_delete_with_final_snapshot_leaves_an_available_snapshot_with_data_origi
     )
 
 
-def test_no_automated_snapshots_named_after_the_wall_clock(rds):
-    """moto names automated snapshots after the wall clock; the simulator keeps none (not modelled)."""
-    assert rds.describe_db_snapshots()["DBSnapshots"] == []
+def test_automated_snapshots_are_named_after_the_virtual_clock(rds):
+    """moto names automated snapshots after the wall clock; the simulator keeps its own: last night's snapshot of
+    each instance with backups, named `rds:<instance>-<yyyy-mm-dd-hh-mm>` from the virtual clock, so a run is
+    reproducible (the name format is what RDS shows; the day-before time is the simulator's choice)."""
+    snapshots = rds.describe_db_snapshots()["DBSnapshots"]
+    assert {s["SnapshotType"] for s in snapshots} == {"automated"}
+    assert all(s["DBSnapshotIdentifier"] == f"rds:{s['DBInstanceIdentifier']}-2025-12-31-12-00" for s in snapshots)
+    assert rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"] == []
 
 
 def test_reboot_is_rebooting_for_the_reboot_latency(rds, clock):
@@ -446,7 +451,10 @@ def test_restore_from_snapshot_inherits_data_origin_and_takes_restore_latency(si
     rds.create_db_snapshot(DBInstanceIdentifier="prod", DBSnapshotIdentifier="prod-snap")
     rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="restored", DBSnapshotIdentifier="prod-snap")
     assert status(rds, "restored") == "creating"
+    # RestoreDBInstanceFromDBSnapshot.BackupRetentionPeriod "Default: Uses existing setting": backups on, a first backup follows
     clock.t = L.restore_snapshot
+    assert status(rds, "restored") == "backing-up"
+    clock.t = L.restore_snapshot + L.enable_backups
     restored = described(rds, "restored")
     assert restored["DBInstanceStatus"] == "available"
     assert "ReadReplicaSourceDBInstanceIdentifier" not in restored
