@@ -166,6 +166,11 @@ def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[s
                      f"{snapshot.SnapshotCreateTime or 'now'}).")
         return CloneChoice("snapshot", snapshot)
     production = _instance(graph, source)
+    # CreateDBInstanceReadReplica: "Your source DB instance or cluster must have backup retention enabled", and
+    # a point-in-time restore replays the automated backups: without them only a snapshot can be restored.
+    if production.BackupRetentionPeriod == 0:
+        raise PlanRefused(f"Production '{source}' has automated backups off: RDS makes neither a read replica of "
+                          "it nor a point-in-time restore. Choose the clone method snapshot.")
     blocker = _replica_blocker(graph, production, _instance(graph, request.target))
     if method == "replica" or (auto and blocker is None):
         if blocker:
@@ -173,10 +178,6 @@ def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[s
         why = " (auto: a same-Region replica of production can land in the target's subnet group)" if auto else ""
         notes.append(f"Clone method: replica: a read replica of production, promoted{why}.")
         return CloneChoice("replica")
-    if not production.BackupRetentionPeriod:
-        raise PlanRefused(f"Production '{source}' has automated backups off: it cannot be restored to a point in "
-                          f"time{f' (and {blocker[0].lower()}{blocker[1:]})' if blocker else ''}. Choose the clone "
-                          "method snapshot.")
     why = f" (auto: {blocker})" if auto else ""
     notes.append(f"Clone method: point_in_time: a restore of production's automated backups at their latest "
                  f"restorable time{why}.")
@@ -226,8 +227,10 @@ def _snapshot(graph: ReplicationGraph, request: RefreshRequest) -> DBSnapshot:
     else:
         available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
         if not available:
-            raise PlanRefused(f"No available snapshot of '{source}' was found: take one, or choose the clone "
-                              "method point_in_time.")
+            production = graph.get(source)
+            otherwise = ", or choose the clone method point_in_time" if production and \
+                production.BackupRetentionPeriod else ""
+            raise PlanRefused(f"No available snapshot of '{source}' was found: take one{otherwise}.")
         snapshot = max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier))
     if snapshot.shared and snapshot.Encrypted and snapshot.KeyUsable is False:
         raise PlanRefused(f"Snapshot '{snapshot.DBSnapshotArn or named}' is encrypted with {snapshot.KmsKeyId}, which "

@@ -35,6 +35,8 @@ SNAPSHOT_STATUSES = frozenset({"available", "storage-optimization"})
 ATTRIBUTE_OF = {
     "DBPortNumber": "port",
     "EnablePerformanceInsights": "performance_insights_enabled",
+    "PerformanceInsightsKMSKeyId": "performance_insights_kms_key_id",
+    "PerformanceInsightsRetentionPeriod": "performance_insights_retention_period",
     "EnableCloudwatchLogsExports": "enabled_cloudwatch_logs_exports",
 }
 # The request keys that can name a DB instance (its identifier or ARN).

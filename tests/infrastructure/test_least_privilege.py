@@ -23,6 +23,7 @@ from simulator.deployment import ACCOUNT_ID, simulated_context, synthesize
 from simulator.iam import Statement, UnmappedCall, authorizations, decide, evaluate, policy_of
 from simulator.runner import Simulation, function_policies
 from tests.workflow.conftest import EXAMPLES, simulate, tree_world
+from tests.workflow.test_clone_methods import FROM_SHARED, OTHER_VPC, SHARED
 from tests.workflow.test_real_account import MYSQL_TREE, REFRESH
 
 EXAMPLE_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-example.json").read_text())
@@ -56,6 +57,8 @@ SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
     "dry run": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "dry_run": True}, {}),
     "deeper tree": (tree_world(TREE_EDGES), {"source": "production", "target": "staging"}, {}),
     "customer keys, monitoring, a replica's own parameter group": (MYSQL_TREE, REFRESH, {}),
+    "a target in another VPC: point-in-time restore": (OTHER_VPC, REFRESH, {}),
+    "a snapshot another account shares, copied with the target's key": (SHARED, FROM_SHARED, {}),
     "re-run discards a failed clone": (EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [CLONE_FAILS], "attempts": 2}),
     "rollback renames back, re-run discards a protected copy": (
         EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [INSTALL_REPLICA_REFUSED, UNINSTALLED_COPY_FAILS], "attempts": 2}),
@@ -74,6 +77,8 @@ NOT_REPLAYED: dict[str, str] = {}
 JUSTIFIED_UNUSED = {
     ("Describe", "rds:ListTagsForResource", "*"):
         "the fallback for an instance DescribeDBInstances lists without its TagList (moto always includes it)",
+    ("Clone", "rds:RestoreDBInstanceFromDBSnapshot", "arn:aws:rds:<region>:210987654321:snapshot:<source>-weekly"):
+        "the declared shared snapshot is restored directly when it is unencrypted; encrypted, its copy is",
     ("Discard", "rds:ModifyDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>"):
         "lifts the protection of a copy that held the name, was protected and was moved back to temp- by a "
         "rollback after a failed restart, when a later run finds it stale",

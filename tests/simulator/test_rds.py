@@ -451,7 +451,8 @@ def test_restore_from_snapshot_inherits_data_origin_and_takes_restore_latency(si
     rds.create_db_snapshot(DBInstanceIdentifier="prod", DBSnapshotIdentifier="prod-snap")
     rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="restored", DBSnapshotIdentifier="prod-snap")
     assert status(rds, "restored") == "creating"
-    # RestoreDBInstanceFromDBSnapshot.BackupRetentionPeriod "Default: Uses existing setting": backups on, a first backup follows
+    # RestoreDBInstanceFromDBSnapshot.BackupRetentionPeriod, "Default: Uses existing setting": the snapshot's
+    # backups are on, so a first backup follows
     clock.t = L.restore_snapshot
     assert status(rds, "restored") == "backing-up"
     clock.t = L.restore_snapshot + L.enable_backups

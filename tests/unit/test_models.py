@@ -91,6 +91,11 @@ def test_rds_identifiers_are_accepted(name):
                  id="target-without-values"),
     pytest.param({**DOCUMENTED, "restart": {**SSM, "parameters": {"commands": "reboot"}}},
                  "restart.ssm.parameters.commands", id="parameters-not-a-list"),
+    pytest.param({**DOCUMENTED, "clone": {"method": "copy"}}, "clone.method", id="unknown-clone-method"),
+    pytest.param({**DOCUMENTED, "clone": {"method": "replica", "snapshot": "weekly"}}, "clone",
+                 id="snapshot-without-the-snapshot-method"),
+    pytest.param({**DOCUMENTED, "clone": {"method": "snapshot", "snapshot": ""}}, "clone.snapshot",
+                 id="empty-snapshot"),
 ])
 def test_bad_input_is_refused_naming_the_field(event, field):
     with pytest.raises(InvalidInput) as raised:

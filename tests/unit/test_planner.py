@@ -480,16 +480,23 @@ QUOTA = [AccountQuota(AccountQuotaName="DBInstances", Used=39, Max=40)]
      "runs postgres and 'staging' mysql"),
     (graph(instance("production", **MYSQL), instance("staging", Engine="mysql", EngineVersion="5.7.44")),
      "production", "staging", "Upgrade the target"),
-    (graph(instance("production", replicas=[f"p-{n}" for n in range(15)]), instance("staging")),
-     "production", "staging", "automated backups off.*RDS allows 15"),
-    (graph(instance("production", Engine="oracle-ee", replicas=[f"p-{n}" for n in range(5)]),
-           instance("staging", Engine="oracle-ee")), "production", "staging", "RDS allows 5"),
+    (graph(instance("production", BackupRetentionPeriod=0), instance("staging")), "production", "staging",
+     "automated backups off: RDS makes neither a read replica of it nor a point-in-time restore"),
     (graph(instance("production"), instance("staging", replicas=["staging-1"]), instance("staging-1", "staging"),
            quotas=QUOTA), "production", "staging", "uses 39 of its 40 DB instances"),
 ])
 def test_refusals_before_anything_changes(tree: ReplicationGraph, source: str, target: str, reason: str) -> None:
     with pytest.raises(PlanRefused, match=reason):
         plan_refresh(tree, request(source, target))
+
+
+@pytest.mark.parametrize(("engine", "limit"), [("mysql", 15), ("oracle-ee", 5)])
+def test_a_replica_beyond_rdss_limit_is_refused_and_auto_restores_instead(engine: str, limit: int) -> None:
+    tree = graph(instance("production", Engine=engine, BackupRetentionPeriod=7,
+                          replicas=[f"p-{n}" for n in range(limit)]), instance("staging", Engine=engine))
+    with pytest.raises(PlanRefused, match=f"has {limit} read replicas; RDS allows {limit}"):
+        plan_refresh(tree, request(clone={"method": "replica"}))
+    assert plan_refresh(tree, request()).clone_method == "point_in_time"
 
 
 def test_a_target_tree_deeper_than_the_engine_allows_is_refused() -> None:

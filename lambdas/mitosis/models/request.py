@@ -20,6 +20,7 @@ from pydantic import (
     StrictStr,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
 from mitosis.errors import InvalidInput
@@ -111,6 +112,12 @@ class Clone(StrictModel):
 
     method: CloneMethod = "auto"
     snapshot: Annotated[StrictStr, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _snapshot_only_restored_by_the_snapshot_method(self) -> Clone:
+        if self.snapshot is not None and self.method != "snapshot":
+            raise ValueError(f"clone.snapshot is restored only by the clone method snapshot, not {self.method}")
+        return self
 
 
 class Declarable(StrictModel):

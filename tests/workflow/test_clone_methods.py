@@ -1,0 +1,143 @@
+"""The three ways to clone production: a read replica, a point-in-time restore and a snapshot restore (a snapshot
+of this account, or one another account shares). Each ends with production's data under the target's names and
+the target's settings; each refusal comes before any change."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from tests.workflow.conftest import by_id, mutating_calls, simulate
+from tests.workflow.test_real_account import KEY, MYSQL_TREE, REFRESH, TREE, before, settings
+
+# The MySQL tree with its subnet group in a VPC of its own (no replica of production can land there), and
+# Performance Insights encrypted with a key of its own, which a restore cannot set.
+OTHER_VPC = copy.deepcopy(MYSQL_TREE)
+OTHER_VPC["rds"]["subnet_groups"][1]["VpcId"] = "staging"
+OTHER_VPC["rds"]["instances"][1].update(EnablePerformanceInsights=True, PerformanceInsightsKMSKeyId=f"{KEY}insights",
+                                        PerformanceInsightsRetentionPeriod=7)
+
+PRODUCTION_ACCOUNT = "210987654321"
+SHARED_ARN = f"arn:aws:rds:eu-west-1:{PRODUCTION_ACCOUNT}:snapshot:orders-weekly"
+# Staging in an account of its own: production's account shares an encrypted weekly snapshot, and its key.
+SHARED = copy.deepcopy(MYSQL_TREE)
+SHARED["rds"]["instances"] = [i for i in SHARED["rds"]["instances"] if i["DBInstanceIdentifier"] != "orders"]
+SHARED["rds"]["shared_snapshots"] = [{
+    "DBSnapshotIdentifier": "orders-weekly", "SourceAccount": PRODUCTION_ACCOUNT, "DBInstanceIdentifier": "orders",
+    "Engine": "mysql", "EngineVersion": "8.0.35", "AllocatedStorage": 100, "Encrypted": True,
+    "KmsKeyId": f"arn:aws:kms:eu-west-1:{PRODUCTION_ACCOUNT}:key/prod-key", "KeyShared": True}]
+FROM_SHARED = {**REFRESH, "clone": {"method": "snapshot", "snapshot": SHARED_ARN}}
+
+
+def refreshed(world: dict[str, Any], execution_input: dict[str, Any]) -> dict[str, Any]:
+    """The report of a refresh that succeeded, IAM enforced, with production's data and the old settings (bar
+    the storage, which never shrinks) under every name of the tree."""
+    old = before(world)
+    report = simulate(world, execution_input)
+    assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
+    assert report["iam_enforced"] is True and report["denied"] == []
+    final = by_id(report)
+    for name in TREE:
+        assert final[name]["data_origin"] == "orders", name
+        kept = {**settings(final[name]), "key": old[name]["key"]} if name == "orders-staging" else settings(
+            final[name])
+        assert kept == old[name], name
+    assert not [name for name in final if name.startswith(("temp-", "old-"))]
+    return report
+
+
+def operations(report: dict[str, Any]) -> list[str]:
+    return [call["operation"] for call in mutating_calls(report)]
+
+
+def notes(report: dict[str, Any]) -> list[str]:
+    return list(report["attempts"][-1]["output"]["notes"])
+
+
+def test_auto_restores_a_target_in_another_vpc_to_productions_latest_restorable_time() -> None:
+    report = refreshed(OTHER_VPC, REFRESH)
+    [restore] = [c["params"] for c in report["calls"] if c["operation"] == "RestoreDBInstanceToPointInTime"]
+    assert restore["SourceDBInstanceIdentifier"] == "orders" and restore["UseLatestRestorableTime"] is True
+    # the restore lands in the target's subnet group, with the target's security groups
+    assert restore["DBSubnetGroupName"] == "staging-subnets" and restore["VpcSecurityGroupIds"] == ["sg-staging"]
+    assert operations(report)[0] == "RestoreDBInstanceToPointInTime"
+    assert notes(report)[0].startswith("Clone method: point_in_time") and "staging-subnets" in notes(report)[0]
+    # a point-in-time restore keeps production's key (RestoreDBInstanceToPointInTime takes no KmsKeyId for a
+    # same-Region restore), and the plan says so
+    assert by_id(report)["orders-staging"]["KmsKeyId"] == f"{KEY}prod-key"
+    assert any("production's key" in note for note in notes(report))
+    # Performance Insights, which a restore does not take, is turned on by a modify, with its key
+    copy_of_primary = by_id(report)["orders-staging"]
+    assert (copy_of_primary["PerformanceInsightsEnabled"], copy_of_primary["PerformanceInsightsKMSKeyId"]) == (
+        True, f"{KEY}insights")
+
+
+def test_a_snapshot_restore_takes_productions_newest_snapshot_copied_with_the_targets_key() -> None:
+    report = refreshed(MYSQL_TREE, {**REFRESH, "clone": {"method": "snapshot"}})
+    assert operations(report)[:2] == ["CopyDBSnapshot", "RestoreDBInstanceFromDBSnapshot"]
+    [copied] = [c["params"] for c in report["calls"] if c["operation"] == "CopyDBSnapshot"]
+    assert copied["SourceDBSnapshotIdentifier"].startswith("rds:orders-")
+    assert copied["KmsKeyId"] == f"{KEY}staging-key"
+    assert by_id(report)["orders-staging"]["KmsKeyId"] == f"{KEY}staging-key"
+    assert "the newest available of 'orders'" in notes(report)[0]
+    # the copy is deleted once restored: only the old primary's final snapshot is left
+    assert [s["DBSnapshotIdentifier"] for s in report["snapshots"]] == ["orders-staging-final-refresh-attempt-1"]
+
+
+def test_a_snapshot_shared_and_encrypted_by_another_account_is_copied_with_the_targets_key_then_restored() -> None:
+    report = refreshed(SHARED, FROM_SHARED)
+    [copied] = [c["params"] for c in report["calls"] if c["operation"] == "CopyDBSnapshot"]
+    assert copied["SourceDBSnapshotIdentifier"] == SHARED_ARN and copied["KmsKeyId"] == f"{KEY}staging-key"
+    [restore] = [c["params"] for c in report["calls"] if c["operation"] == "RestoreDBInstanceFromDBSnapshot"]
+    assert restore["DBSnapshotIdentifier"] == copied["TargetDBSnapshotIdentifier"]
+    assert by_id(report)["orders-staging"]["KmsKeyId"] == f"{KEY}staging-key"
+
+
+def test_a_dry_run_names_the_method_and_changes_nothing() -> None:
+    report = simulate(OTHER_VPC, {**REFRESH, "dry_run": True})
+    assert report["status"] == "SUCCEEDED" and mutating_calls(report) == []
+    output = report["attempts"][-1]["output"]
+    assert output["notes"][0].startswith("Clone method: point_in_time")
+    assert output["flight_plan"][0]["op"] == "RestoreDBInstanceToPointInTime"
+
+
+def without_backups(world: dict[str, Any]) -> dict[str, Any]:
+    world = copy.deepcopy(world)
+    world["rds"]["instances"][0]["BackupRetentionPeriod"] = 0
+    return world
+
+
+def shared_with(**changes: Any) -> dict[str, Any]:
+    world = copy.deepcopy(SHARED)
+    world["rds"]["shared_snapshots"][0].update(changes)
+    return world
+
+
+@pytest.mark.parametrize(("world", "clone", "reason"), [
+    pytest.param(without_backups(MYSQL_TREE), {"method": "snapshot"},
+                 "No available snapshot of 'orders' was found: take one.", id="no-snapshot"),
+    pytest.param(without_backups(MYSQL_TREE), {"method": "point_in_time"},
+                 "automated backups off: RDS makes neither a read replica of it nor a point-in-time restore",
+                 id="point-in-time-without-backups"),
+    pytest.param(without_backups(MYSQL_TREE), {"method": "replica"},
+                 "automated backups off", id="replica-without-backups"),
+    pytest.param(MYSQL_TREE, {"method": "snapshot", "snapshot": "orders-monthly"},
+                 "Snapshot 'orders-monthly' was not found", id="named-snapshot-missing"),
+    pytest.param(shared_with(Engine="postgres", EngineVersion="16.3"), FROM_SHARED["clone"],
+                 "'orders' runs postgres and 'orders-staging' mysql", id="snapshot-of-another-engine"),
+    pytest.param(shared_with(KeyShared=False), FROM_SHARED["clone"],
+                 "not shared with this account: the production account must share the key too",
+                 id="snapshot-key-not-shared"),
+    pytest.param(OTHER_VPC, {"method": "replica"},
+                 "cannot land in the target's subnet group. Choose the clone method point_in_time or snapshot",
+                 id="replica-into-another-vpc"),
+])
+def test_a_clone_that_cannot_work_is_refused_before_any_change(
+        world: dict[str, Any], clone: dict[str, Any], reason: str) -> None:
+    report = simulate(world, {**REFRESH, "clone": clone})
+    attempt = report["attempts"][-1]
+    assert report["status"] == "FAILED" and attempt["error"] == "PlanRefused"
+    assert reason in attempt["cause"]
+    assert mutating_calls(report) == []
