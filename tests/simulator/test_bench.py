@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from simulator.bench import Build, chain, critical_path_s, fan_out, original_timing
+from simulator.bench.bound import Build, critical_path_s
+from simulator.bench.cases import chain, fan_out
+from simulator.bench.original import original_timing
 from simulator.latency import Latency
 
 LATENCY = Latency()

@@ -1,0 +1,88 @@
+"""Running a case: the refresh on the simulator, its plan, and the references computed for it."""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass
+
+from mitosis.models import Plan
+
+from infrastructure.settings import Polling
+from simulator.bench.bound import builds_of, critical_path_s
+from simulator.bench.cases import Case
+from simulator.bench.original import original_timing
+from simulator.latency import Latency
+from simulator.runner import Simulation
+
+# AWS list prices (us-east-1, no free tier), and what a Lambda invocation of ours is assumed to use.
+SFN_USD_PER_TRANSITION = 0.025 / 1000  # Step Functions Standard
+LAMBDA_USD_PER_REQUEST = 0.20 / 1_000_000
+LAMBDA_USD_PER_GB_S = 0.0000166667
+LAMBDA_MEMORY_GB = 256 / 1024  # infrastructure/functions.py: memory_size=256
+LAMBDA_DURATION_S = 0.2  # assumed: one or two RDS API calls per invocation
+
+
+def cost_usd(transitions: int, invocations: int) -> float:
+    per_invocation = LAMBDA_USD_PER_REQUEST + LAMBDA_MEMORY_GB * LAMBDA_DURATION_S * LAMBDA_USD_PER_GB_S
+    return transitions * SFN_USD_PER_TRANSITION + invocations * per_invocation
+
+
+# --- running ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    case: str
+    instances: int
+    duration_s: float
+    bound_s: float
+    worst_downtime_s: float
+    primary_downtime_s: float
+    downtime_bound_s: float
+    original_s: float
+    original_downtime_s: float
+    invocations: int
+    transitions: int
+    history_events: int
+    real_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.duration_s / self.bound_s
+
+    @property
+    def speedup(self) -> float:
+        return self.original_s / self.duration_s
+
+    @property
+    def downtime_ratio(self) -> float:
+        return self.primary_downtime_s / self.original_downtime_s
+
+    @property
+    def cost(self) -> float:
+        return cost_usd(self.transitions, self.invocations)
+
+
+def run_case(case: Case, latency: Latency, polling: Polling) -> Result:
+    started = time.perf_counter()
+    report = Simulation(world=copy.deepcopy(case.world), execution_input=copy.deepcopy(case.execution_input)).run()
+    real = time.perf_counter() - started
+    attempt = report["attempts"][-1]
+    if report["status"] != "SUCCEEDED":
+        raise RuntimeError(f"{case.name}: {report['status']}: {attempt.get('error')} {attempt.get('cause')}")
+    plan = Plan.model_validate(attempt["output"]["plan"])  # the plan the Plan Lambda made and the run executed
+    builds = builds_of(plan)
+    restart = case.execution_input.get("restart")
+    original_s, original_downtime_s = original_timing(builds, restart, latency)
+    downtime = report["downtime_s"]
+    return Result(
+        case=case.name, instances=len(builds), duration_s=report["duration_s"],
+        bound_s=critical_path_s(builds, restart, latency),
+        worst_downtime_s=max(downtime.values()), primary_downtime_s=downtime[plan.target],
+        downtime_bound_s=2 * latency.rename + polling.interval_s,
+        original_s=original_s, original_downtime_s=original_downtime_s,
+        invocations=attempt["lambda_invocations"], transitions=attempt["state_transitions"],
+        history_events=attempt["history_events"], real_s=real,
+    )
+
