@@ -21,7 +21,7 @@ def main() -> None:
     started = time.perf_counter()
     results = []
     for case in cases():
-        results.append(run_case(case, latency, polling))
+        results.append(run_case(case, latency))
         print(f"{case.name}: {results[-1].duration_s:.0f} virtual s in {results[-1].real_s:.1f} real s", flush=True)
     markdown = render(results, latency, polling, time.perf_counter() - started)
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,15 +1,16 @@
-"""Running a case: the refresh on the simulator, its plan, and the references computed for it."""
+"""Running a case: the refresh on the simulator, the plan it executed, the references computed for that plan, and
+what the refresh cost."""
 
 from __future__ import annotations
 
 import copy
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from mitosis.models import Plan
 
-from infrastructure.settings import Polling
-from simulator.bench.bound import builds_of, critical_path_s
+from simulator.bench.bound import builds, critical_path_s, downtime_bound_s, restart_s, tree_of
 from simulator.bench.cases import Case
 from simulator.bench.original import original_timing
 from simulator.latency import Latency
@@ -26,9 +27,6 @@ LAMBDA_DURATION_S = 0.2  # assumed: one or two RDS API calls per invocation
 def cost_usd(transitions: int, invocations: int) -> float:
     per_invocation = LAMBDA_USD_PER_REQUEST + LAMBDA_MEMORY_GB * LAMBDA_DURATION_S * LAMBDA_USD_PER_GB_S
     return transitions * SFN_USD_PER_TRANSITION + invocations * per_invocation
-
-
-# --- running ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -64,25 +62,40 @@ class Result:
         return cost_usd(self.transitions, self.invocations)
 
 
-def run_case(case: Case, latency: Latency, polling: Polling) -> Result:
-    started = time.perf_counter()
-    report = Simulation(world=copy.deepcopy(case.world), execution_input=copy.deepcopy(case.execution_input)).run()
-    real = time.perf_counter() - started
+def simulate(case: Case, **changes: Any) -> dict[str, Any]:
+    execution_input = {**copy.deepcopy(case.execution_input), **changes}
+    report = Simulation(world=copy.deepcopy(case.world), execution_input=execution_input).run()
     attempt = report["attempts"][-1]
     if report["status"] != "SUCCEEDED":
         raise RuntimeError(f"{case.name}: {report['status']}: {attempt.get('error')} {attempt.get('cause')}")
-    plan = Plan.model_validate(attempt["output"]["plan"])  # the plan the Plan Lambda made and the run executed
-    builds = builds_of(plan)
-    restart = case.execution_input.get("restart")
-    original_s, original_downtime_s = original_timing(builds, restart, latency)
-    downtime = report["downtime_s"]
+    return report
+
+
+def executed_plan(case: Case, report: dict[str, Any]) -> Plan:
+    """The plan the refresh executed: a dry run's, as the Plan Lambda makes it from the same world and input
+    (the refresh's output does not carry it). Checked against the refresh: the same copies were created."""
+    plan = Plan.model_validate(simulate(case, dry_run=True)["attempts"][-1]["output"])
+    planned = sorted(build.create.request["DBInstanceIdentifier"] for build in builds(plan))
+    created = sorted(call["params"]["DBInstanceIdentifier"] for call in report["calls"]
+                     if call["operation"] == "CreateDBInstanceReadReplica")
+    if planned != created:
+        raise RuntimeError(f"{case.name}: the dry run plans {planned}, the refresh created {created}")
+    return plan
+
+
+def run_case(case: Case, latency: Latency) -> Result:
+    started = time.perf_counter()
+    report = simulate(case)
+    real = time.perf_counter() - started
+    plan = executed_plan(case, report)
+    tree = tree_of(plan)
+    original_s, original_downtime_s = original_timing(tree, restart_s(plan.restart, latency), latency)
+    attempt, downtime = report["attempts"][-1], report["downtime_s"]
     return Result(
-        case=case.name, instances=len(builds), duration_s=report["duration_s"],
-        bound_s=critical_path_s(builds, restart, latency),
+        case=case.name, instances=len(tree), duration_s=report["duration_s"], bound_s=critical_path_s(plan, latency),
         worst_downtime_s=max(downtime.values()), primary_downtime_s=downtime[plan.target],
-        downtime_bound_s=2 * latency.rename + polling.interval_s,
+        downtime_bound_s=downtime_bound_s(plan, latency),
         original_s=original_s, original_downtime_s=original_downtime_s,
         invocations=attempt["lambda_invocations"], transitions=attempt["state_transitions"],
         history_events=attempt["history_events"], real_s=real,
     )
-
