@@ -3,14 +3,16 @@ timing): the critical-path bound, the original's order, and the goals computed f
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mitosis.models import DBInstance, Plan, RefreshRequest, ReplicationGraph
 from mitosis.planner import plan_refresh
 
 from infrastructure.settings import Polling
+from simulator.bench import cases as cases_module
 from simulator.bench.bound import critical_path_s, downtime_bound_s, modify_s, tree_of
-from simulator.bench.cases import chain, fan_out
+from simulator.bench.cases import CHAIN_LIMIT, cases, chain, fan_out
 from simulator.bench.original import original_timing
 from simulator.bench.render import goals
 from simulator.bench.run import Result
@@ -144,7 +146,29 @@ def test_the_original_takes_a_modify_still_in_its_lag_at_the_first_check_for_don
     assert total == ORIGINAL_ROOT + 2 * (CREATE + 60) + 6 * rename
 
 
-# --- the goals -------------------------------------------------------------------------------------------------
+# --- the cases and the goals -------------------------------------------------------------------------------------
+
+
+def test_the_mysql_case_is_the_real_account_tests_tree() -> None:
+    # the same text (tests/simulator is not a package: it cannot import tests/workflow)
+    def definitions(path: Path) -> list[str]:
+        text = path.read_text()
+        start = text.index("KEY = ")
+        return [line for line in text[start:text.index("\n}\n", start)].splitlines() if not line.startswith("#")]
+
+    real_account = Path(__file__).resolve().parents[1] / "workflow" / "test_real_account.py"
+    assert definitions(Path(str(cases_module.__file__))) == definitions(real_account)
+
+
+def test_no_case_chains_more_replicas_than_rds_allows() -> None:
+    for case in cases():
+        instances = case.world["rds"]["instances"]
+        parents = {i["DBInstanceIdentifier"]: i.get("SourceDBInstanceIdentifier") for i in instances}
+        for name in parents:
+            depth = 0
+            while parents.get(name):
+                name, depth = str(parents[name]), depth + 1
+            assert depth <= CHAIN_LIMIT, case.name
 
 
 def result(case: str, instances: int = 4, duration: float = 4740, bound: float = 4740, down: float = 1230,
