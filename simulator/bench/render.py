@@ -89,9 +89,11 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "Only `real s` (wall-clock seconds of one simulation, synthesis included when not cached) depends on it.",
         "",
         "Trees: `staging` and its replicas, refreshed from `production`, restarting one ECS service; a chain is "
-        "staging -> staging-1 -> staging-2 ..., a fan-out has every replica under staging; every instance has the "
-        "engine's default parameter group. The example world is simulator/examples/world-example.json with "
-        "input-example.json (the primary has a parameter group of its own). The MySQL tree is the one of "
+        "staging -> staging-1 -> staging-2 ... (RDS for MySQL allows 3 replicas in a chain below a source, so 8 "
+        "instances stand as a binary tree: each with up to two replicas, breadth first), a fan-out has every "
+        "replica under staging; every instance has the engine's default parameter group. The example world is "
+        "simulator/examples/world-example.json with input-example.json (the primary has a parameter group of its "
+        "own). The MySQL tree is the one of "
         "tests/workflow/test_real_account.py: customer-managed keys, enhanced monitoring, log exports, a primary "
         "and a replica with parameter groups of their own, no restart.",
         "",
