@@ -1,38 +1,192 @@
-"""The benchmark's references, computed from the latency model: the critical path and the original's order."""
+"""The benchmark's references, against hand computations on small plans the real planner makes (no simulation, no
+timing): the critical-path bound, the original's order, and the goals computed from the figures."""
 
 from __future__ import annotations
 
-from simulator.bench import Build, chain, critical_path_s, fan_out, original_timing
+from pathlib import Path
+from typing import Any
+
+from mitosis.models import DBInstance, Plan, RefreshRequest, ReplicationGraph
+from mitosis.planner import plan_refresh
+
+from infrastructure.settings import Polling
+from simulator.bench import cases as cases_module
+from simulator.bench.bound import critical_path_s, downtime_bound_s, modify_s, tree_of
+from simulator.bench.cases import CHAIN_LIMIT, cases, chain, fan_out
+from simulator.bench.original import original_timing
+from simulator.bench.render import goals
+from simulator.bench.run import Result
 from simulator.latency import Latency
 
 LATENCY = Latency()
 ECS = {"type": "ecs", "cluster": "staging", "services": ["app"]}
+MYSQL: dict[str, Any] = {"Engine": "mysql", "EngineVersion": "8.0.35"}
 
 
-def builds(edges: dict[str, str]) -> list[Build]:
-    parents = set(edges.values())
-    return [Build("staging", None, True)] + [Build(name, parent, name in parents) for name, parent in edges.items()]
+def group(name: str) -> list[dict[str, str]]:
+    return [{"DBParameterGroupName": name, "ParameterApplyStatus": "in-sync"}]
+
+
+def plan_of(edges: dict[str, str], restart: dict[str, Any] | None = ECS, groups: dict[str, str] | None = None,
+            retention: dict[str, int] | None = None) -> Plan:
+    """The planner's plan for `staging` and its replicas ({replica: parent}), refreshed from `production`;
+    `groups` gives instances a parameter group of their own (the others have the default one), `retention`
+    replicas backups of their own (staging keeps 2)."""
+    groups, retention = groups or {}, {"staging": 2, **(retention or {})}
+    children: dict[str, list[str]] = {}
+    for name, parent in edges.items():
+        children.setdefault(parent, []).append(name)
+    parents: dict[str, str | None] = {"production": None, "staging": None, **edges}
+    instances = [DBInstance(DBInstanceIdentifier=name, ReadReplicaSourceDBInstanceIdentifier=parent,
+                            ReadReplicaDBInstanceIdentifiers=children.get(name, []),
+                            DBParameterGroups=group(groups.get(name, "default.mysql8.0")),
+                            BackupRetentionPeriod=7 if name == "production" else retention.get(name, 0), **MYSQL)
+                 for name, parent in parents.items()]
+    request = {"source": "production", "target": "staging", **({"restart": restart} if restart else {})}
+    return plan_refresh(ReplicationGraph(region="us-west-2", instances=instances), RefreshRequest.parse(request))
+
+
+# Hand figures of the default latency model (simulator/latency.py)
+CREATE, PROMOTE, BACKUPS, LAG, RENAME, REBOOT, DELETE, ECS_ROLLOUT = 1200, 300, 300, 30, 600, 120, 300, 180
+ROOT = CREATE + PROMOTE + BACKUPS  # clone, promote turning backups on
+TAIL = 2 * (LAG + RENAME) + ECS_ROLLOUT + DELETE  # two renames, the restart, the deletes
+
+
+def test_the_default_latency_model_is_the_one_of_the_hand_figures() -> None:
+    assert (LATENCY.create_read_replica, LATENCY.promote, LATENCY.enable_backups, LATENCY.modify_lag, LATENCY.rename,
+            LATENCY.reboot, LATENCY.delete, LATENCY.ecs_deployment) == (CREATE, PROMOTE, BACKUPS, LAG, RENAME,
+                                                                         REBOOT, DELETE, ECS_ROLLOUT)
+
+
+def test_a_modify_takes_its_lag_then_the_status_of_its_changes_as_the_simulated_rds_applies_them() -> None:
+    def seconds(retention: int = 0, **request: Any) -> float:
+        return modify_s({"DBInstanceIdentifier": "temp-x", **request, "ApplyImmediately": True}, LATENCY, retention)
+
+    assert seconds(DBParameterGroupName="mine") == LAG  # in at once, no status, `applying` for the lag
+    assert seconds(DBParameterGroupName="mine", BackupRetentionPeriod=1) == LAG + BACKUPS
+    assert seconds(BackupRetentionPeriod=3, retention=1) == 0  # between two non-zero values: at once
+    assert seconds(NewDBInstanceIdentifier="x", PreferredBackupWindow="04:00-04:30") == LAG + RENAME
+    assert seconds(MasterUserPassword="secret") == LAG + LATENCY.modify  # resetting-master-credentials
+    assert seconds(DeletionProtection=True) == 0
+
+
+def test_a_single_instance_is_clone_promote_with_backups_two_renames_restart_and_delete() -> None:
+    plan = plan_of({})
+    assert critical_path_s(plan, LATENCY) == ROOT + TAIL == 3540
+    assert critical_path_s(plan_of({}, restart=None), LATENCY) == ROOT + TAIL - ECS_ROLLOUT
 
 
 def test_the_critical_path_follows_the_deepest_branch_not_the_widest_level() -> None:
-    lat = LATENCY
-    tail = 2 * lat.rename + lat.ecs_deployment + lat.delete
-    root = lat.create_read_replica + lat.promote + lat.enable_backups
-    assert critical_path_s(builds(fan_out(8)), ECS, lat) == root + lat.create_read_replica + tail
-    # a chain of 4: two replicas serve replicas (backups on), the last does not
-    replicas = 3 * lat.create_read_replica + 2 * lat.enable_backups
-    assert critical_path_s(builds(chain(4)), ECS, lat) == root + replicas + tail
+    # a fan-out of 8: every replica is a leaf without backups: one create after the root
+    assert critical_path_s(plan_of(fan_out(8)), LATENCY) == ROOT + CREATE + TAIL == 4740
+    # a chain of 4: the two replicas that serve replicas need their backups (configure: lag + backing-up)
+    assert critical_path_s(plan_of(chain(4)), LATENCY) == ROOT + 3 * CREATE + 2 * (LAG + BACKUPS) + TAIL == 7800
+
+
+def test_parameter_groups_cost_the_root_its_lag_and_a_replica_its_lag_and_reboot() -> None:
+    # The root's new group is in after the lag (no status change); the promote's reboot puts it in effect, so the
+    # root's reboot costs nothing. The replica's own group: the lag, then a reboot (no lag: not a modification).
+    plan = plan_of({"staging-1": "staging"}, groups={"staging": "staging-params", "staging-1": "reports-params"})
+    assert plan.root is not None and plan.root.reboot is not None and plan.levels[0].replicas[0].reboot is not None
+    assert critical_path_s(plan, LATENCY) == CREATE + LAG + PROMOTE + BACKUPS + CREATE + LAG + REBOOT + TAIL == 4920
+
+
+def test_a_leaf_whose_old_instance_had_backups_gets_them_back_on_its_branch() -> None:
+    plan = plan_of(fan_out(3), retention={"staging-2": 5})
+    assert critical_path_s(plan, LATENCY) == ROOT + CREATE + LAG + BACKUPS + TAIL
+
+
+def test_a_name_is_down_at_least_from_its_old_instances_rename_to_the_end_of_its_copys() -> None:
+    # the old instance's rename starts after its lag; the copy's may be asked for only when it has ended
+    assert downtime_bound_s(plan_of(chain(3)), LATENCY) == RENAME + LAG + RENAME == 1230
+
+
+def test_the_tree_of_a_plan_names_each_copys_parent() -> None:
+    assert tree_of(plan_of(chain(3))) == {"staging": None, "staging-1": "staging", "staging-2": "staging-1"}
+
+
+# --- the original's order (docs/original.md) -------------------------------------------------------------------
+
+ORIGINAL_ROOT = CREATE + (PROMOTE + BACKUPS) + 60  # its modify changes no status: one 60 s sleep
+ORIGINAL_RENAME = 660  # lag + rename = 630 s, seen done at the check after 11 sleeps of 60 s
+
+
+def tree(edges: dict[str, str]) -> dict[str, str | None]:
+    return {"staging": None, **edges}
+
+
+def test_the_original_adds_up_its_operations_one_after_the_other_in_60_s_steps() -> None:
+    total, down = original_timing(tree({}), ECS_ROLLOUT, LATENCY)
+    assert total == ORIGINAL_ROOT + 2 * ORIGINAL_RENAME + ECS_ROLLOUT == 3360
+    # a chain of 3: staging-1 serves staging-2, so its modify turns backups on (330 s, seen at 360 s); the leaf's
+    # modify (windows and parameter group only) is over at the first check
+    total, _ = original_timing(tree(chain(3)), 0, LATENCY)
+    assert total == ORIGINAL_ROOT + (CREATE + 360) + (CREATE + 60) + 6 * ORIGINAL_RENAME == 8640
 
 
 def test_the_original_is_sequential_so_it_slows_down_with_every_sibling() -> None:
-    fan4, fan8 = (original_timing(builds(fan_out(n)), ECS, LATENCY)[0] for n in (4, 8))
-    ours4, ours8 = (critical_path_s(builds(fan_out(n)), ECS, LATENCY) for n in (4, 8))
-    assert ours4 == ours8 and fan8 > fan4
-    assert fan4 / ours4 >= 1.5
+    fan4, fan8 = (original_timing(tree(fan_out(n)), ECS_ROLLOUT, LATENCY)[0] for n in (4, 8))
+    assert fan8 - fan4 == 4 * (CREATE + 60) + 8 * ORIGINAL_RENAME
+    ours4, ours8 = (critical_path_s(plan_of(fan_out(n)), LATENCY) for n in (4, 8))
+    assert ours4 == ours8
 
 
 def test_the_originals_primary_name_is_down_for_every_rename_of_the_tree() -> None:
-    # The root's rename to old- is the last of n; then n temp- renames, the root's last: n + 1 renames in all.
+    # The root's rename to old- is the last of n (the name is gone once its lag is over); then n temp- renames,
+    # the root's last: n rename waits + one rename.
     for size in (1, 2, 4, 8):
-        _, downtime = original_timing(builds(chain(size)), ECS, LATENCY)
-        assert downtime == (size + 1) * LATENCY.rename
+        _, down = original_timing(tree(fan_out(size)), ECS_ROLLOUT, LATENCY)
+        assert down == size * ORIGINAL_RENAME + RENAME
+
+
+def test_the_original_takes_a_modify_still_in_its_lag_at_the_first_check_for_done() -> None:
+    # staging-1 serves staging-2: its backups are still pending at 60 s, so the original goes on at once
+    total, _ = original_timing(tree(chain(3)), 0, Latency(modify_lag=90))
+    rename = 60 * 12  # 90 + 600 s, seen at 720 s: a rename is done only once the new name is there
+    assert total == ORIGINAL_ROOT + 2 * (CREATE + 60) + 6 * rename
+
+
+# --- the cases and the goals -------------------------------------------------------------------------------------
+
+
+def test_the_mysql_case_is_the_real_account_tests_tree() -> None:
+    # the same text (tests/simulator is not a package: it cannot import tests/workflow)
+    def definitions(path: Path) -> list[str]:
+        text = path.read_text()
+        start = text.index("KEY = ")
+        return [line for line in text[start:text.index("\n}\n", start)].splitlines() if not line.startswith("#")]
+
+    real_account = Path(__file__).resolve().parents[1] / "workflow" / "test_real_account.py"
+    assert definitions(Path(str(cases_module.__file__))) == definitions(real_account)
+
+
+def test_no_case_chains_more_replicas_than_rds_allows() -> None:
+    for case in cases():
+        instances = case.world["rds"]["instances"]
+        parents = {i["DBInstanceIdentifier"]: i.get("SourceDBInstanceIdentifier") for i in instances}
+        for name in parents:
+            depth = 0
+            while parents.get(name):
+                name, depth = str(parents[name]), depth + 1
+            assert depth <= CHAIN_LIMIT, case.name
+
+
+def result(case: str, instances: int = 4, duration: float = 4740, bound: float = 4740, down: float = 1230,
+           original: float = 11100, original_down: float = 3240) -> Result:
+    return Result(case=case, instances=instances, duration_s=duration, bound_s=bound, worst_downtime_s=down,
+                  primary_downtime_s=down, downtime_bound_s=1230, original_s=original,
+                  original_downtime_s=original_down, invocations=300, transitions=400, history_events=1200, real_s=1)
+
+
+def test_the_goals_are_computed_from_the_figures() -> None:
+    polling = Polling()
+    met = goals([result("4 (fan-out)"), result("1 (single)", instances=1, original=3360, original_down=1260)],
+                polling)
+    assert [holds for _, holds, _ in met] == [True, True, True, True]  # the single instance has no speed-up goal
+    missed = goals([result("4 (chain)", duration=7900, bound=7500, down=1300, original=11000, original_down=2000)],
+                   polling)
+    assert [holds for _, holds, _ in missed] == [False, False, False, False]
+    assert "1.053" in missed[0][2] and "1300 s" in missed[1][2] and "1.39x" in missed[2][2]
+    # one polling interval over the bound is allowed, not more
+    edge = goals([result("4 (fan-out)", down=1230 + polling.interval_s)], polling)
+    assert edge[1][1] is True

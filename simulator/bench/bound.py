@@ -1,0 +1,120 @@
+"""The critical-path bound of an executed plan: the chain of operations that depend on each other, each as long as
+the simulated RDS makes it (simulator/rds), with no time lost between them. No order of the plan's operations can
+beat it, given what the workflow never gives up: a copy is built before it is renamed into place, a name's old
+instance serves until its copy is built, and the old tree stays until the application has restarted (a rollback
+needs it).
+
+    root     = create_read_replica + configure + promote (+ enable_backups when the promote turns backups on)
+               (the root's reboot takes no time: the promote's own reboot puts its new parameter group in effect)
+    replica  = its parent + create_read_replica + configure + reboot (when the plan has it)
+    bound    = the slowest copy + the slowest swap (a name's renames, one after the other)
+               + the restart + delete (the old instances all at once)
+
+    configure = modify_lag, + enable_backups when it turns backups on (a replica that serves replicas, or one
+                whose old instance had them); a new parameter group alone changes no status, but the group
+                stays `applying` for the modify_lag
+    rename    = modify_lag + rename
+
+Polling is not in the bound: a check comes first `Polling.first_check_s` after its request, then every
+`interval_s`, so a wait ends on that grid (a 30 s configure is seen at 60 s; the root's reboot, which the promote
+made unnecessary, still costs its first wait).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mitosis.models import CopyBuild, Plan, RestartHook, RootBuild
+
+from simulator.latency import Latency
+from simulator.rds.modify import split, status_of
+
+
+def modify_s(request: Mapping[str, Any], latency: Latency, retention: int = 0) -> float:
+    """How long a ModifyDBInstance with ApplyImmediately takes to be in effect on an instance whose backup
+    retention is `retention`, as the simulated RDS applies it (simulator/rds/modify.py): changes that wait
+    start after `modify_lag` and take the status of their kind (a rename `renaming`, backups turned on
+    `backing-up`, the rest `modifying` or their own status); a new parameter group is in at once, but
+    `applying` for the modify_lag; the other immediate changes take no time."""
+    if not request.get("ApplyImmediately"):
+        raise ValueError(f"the bound models changes applied immediately, not {dict(request)}")
+    immediate, asap, deferred = split(request, retention)
+    later = {**asap, **deferred}
+    if not later:
+        return latency.modify_lag if "DBParameterGroupName" in immediate else 0.0
+    backups = later.pop("BackupRetentionPeriod", None)
+    seconds = latency.modify_lag
+    if later.pop("NewDBInstanceIdentifier", None) is not None:
+        seconds += latency.rename
+    if backups == 0:
+        later["BackupRetentionPeriod"] = 0  # turning backups off is a modification of its own
+    if status_of(later) is not None:
+        seconds += latency.modify
+    if backups and not retention:
+        seconds += latency.enable_backups
+    return seconds
+
+
+def restart_s(restart: RestartHook | None, latency: Latency) -> float:
+    """How long the restart lasts: an ECS service's rollout, or an SSM command."""
+    kind = restart.hook.type if restart else None
+    return {"ecs": latency.ecs_deployment, "ssm": latency.ssm_command}.get(str(kind), 0.0)
+
+
+def tree_of(plan: Plan) -> dict[str, str | None]:
+    """The copy's tree as {name: parent name}, the root (parent None) first, then level by level."""
+    if plan.root is None:
+        raise ValueError("the plan resumes a refresh: the benchmark needs one that builds the whole copy")
+    names = {plan.root.create.request["DBInstanceIdentifier"]: plan.root.name}
+    tree: dict[str, str | None] = {plan.root.name: None}
+    for build in builds(plan)[1:]:
+        names[build.create.request["DBInstanceIdentifier"]] = build.name
+        tree[build.name] = names[build.create.request["SourceDBInstanceIdentifier"]]
+    return tree
+
+
+def builds(plan: Plan) -> list[CopyBuild]:
+    """The copies the plan builds, the root first, then level by level."""
+    replicas = [build for level in plan.levels for build in level.replicas]
+    return [plan.root, *replicas] if plan.root else replicas
+
+
+def copy_s(build: CopyBuild, latency: Latency) -> float:
+    """One copy, from its create to its being ready: create, configure, reboot (a replica's; the root's, after
+    the promote's own reboot, takes none) and, for the root, the promote."""
+    seconds = latency.create_read_replica
+    if build.configure:
+        seconds += modify_s(build.configure.request, latency)  # a new copy has no backups (retention 0)
+    if isinstance(build, RootBuild):
+        backups = int(build.promote.request.get("BackupRetentionPeriod", 1)) > 0  # AWS's default retention is 1
+        seconds += latency.promote + (latency.enable_backups if backups else 0.0)
+    elif build.reboot:
+        seconds += latency.reboot
+    return seconds
+
+
+def swap_s(plan: Plan, latency: Latency) -> float:
+    """The slowest name's swap: every name at once, its renames one after the other."""
+    return max((sum(modify_s(step.rename, latency) for step in swap.renames) for swap in plan.swaps), default=0.0)
+
+
+def critical_path_s(plan: Plan, latency: Latency) -> float:
+    """The refresh's lower bound (see the module's docstring)."""
+    if plan.password or plan.before_swap:
+        raise ValueError("the bound models no master password change and no before-swap hook")
+    tree = tree_of(plan)
+    ready: dict[str, float] = {}
+    for build in builds(plan):  # a parent always comes before its children
+        parent = tree[build.name]
+        ready[build.name] = (ready[parent] if parent else 0.0) + copy_s(build, latency)
+    deletes = latency.delete if plan.deletes else 0.0
+    return max(ready.values()) + swap_s(plan, latency) + restart_s(plan.restart, latency) + deletes
+
+
+def downtime_bound_s(plan: Plan, latency: Latency) -> float:
+    """The least time a name can be held by no available instance: from its old instance's rename (once its
+    modify lag is over) to the end of its copy's rename into place, which RDS accepts only once the old one's
+    is over (the name is reserved until then)."""
+    return max((sum(modify_s(step.rename, latency) for step in swap.renames) - latency.modify_lag
+                for swap in plan.swaps), default=0.0)

@@ -1,0 +1,113 @@
+"""The benchmark's cases: `staging` trees of each size as a chain (or a binary tree) and as a fan-out, the example
+world, and a MySQL tree as a real account has it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TREE_SIZES = (1, 2, 4, 8)
+# RDS for MySQL allows at most 3 read replicas in a chain below a source (simulator/rds/engines.py,
+# max_chain_depth): a deeper tree is a binary tree instead of a chain.
+CHAIN_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    world: dict[str, Any]
+    execution_input: dict[str, Any]
+
+
+def tree_world(edges: Mapping[str, str]) -> dict[str, Any]:
+    """Production and a `staging` tree given as {replica: parent}, with an ECS service to restart (the same
+    shape as tests/workflow/conftest.py's tree_world)."""
+    instances: list[dict[str, Any]] = [
+        {"DBInstanceIdentifier": "production", "Engine": "mysql", "DBInstanceClass": "db.r6g.large",
+         "AllocatedStorage": 100, "MasterUsername": "admin", "MasterUserPassword": "prod-secret",
+         "BackupRetentionPeriod": 7},
+        {"DBInstanceIdentifier": "staging", "Engine": "mysql", "DBInstanceClass": "db.t3.small",
+         "AllocatedStorage": 100, "MasterUsername": "admin", "MasterUserPassword": "staging-secret",
+         "BackupRetentionPeriod": 2},
+    ]
+    instances += [{"DBInstanceIdentifier": name, "SourceDBInstanceIdentifier": parent,
+                   "DBInstanceClass": "db.t3.micro"} for name, parent in edges.items()]
+    return {"region": "us-west-2", "rds": {"instances": instances},
+            "ecs": {"clusters": [{"name": "staging", "services": [{"name": "app", "desiredCount": 2}]}]}}
+
+
+TREE_INPUT = {"source": "production", "target": "staging",
+              "restart": {"type": "ecs", "cluster": "staging", "services": ["app"]}}
+
+
+def chain(size: int) -> dict[str, str]:
+    names = ["staging"] + [f"staging-{i}" for i in range(1, size)]
+    return {child: parent for parent, child in zip(names, names[1:], strict=False)}
+
+
+def fan_out(size: int) -> dict[str, str]:
+    return {f"staging-{i}": "staging" for i in range(1, size)}
+
+
+def binary_tree(size: int) -> dict[str, str]:
+    """Every instance with up to two replicas, breadth first: 8 instances stand 3 replicas deep."""
+    names = ["staging"] + [f"staging-{i}" for i in range(1, size)]
+    return {names[i]: names[(i - 1) // 2] for i in range(1, size)}
+
+
+# The MySQL tree of tests/workflow/test_real_account.py (MYSQL_TREE): a customer-managed key per instance, enhanced
+# monitoring, option groups, log exports, gp3 volumes, subnet groups of its own, and a replica whose parameter group
+# differs from its parent's (configured, then rebooted); no restart.
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/"
+MONITORING = "arn:aws:iam::123456789012:role/rds-monitoring"
+MYSQL_TREE: dict[str, Any] = {
+    "region": "eu-west-1",
+    "rds": {
+        "subnet_groups": [{"DBSubnetGroupName": "prod-subnets", "VpcId": "main"},
+                          {"DBSubnetGroupName": "staging-subnets", "VpcId": "main"}],
+        "instances": [
+            {"DBInstanceIdentifier": "orders", "Engine": "mysql", "EngineVersion": "8.0.35",
+             "DBInstanceClass": "db.r6g.large", "AllocatedStorage": 100, "StorageType": "gp3",
+             "MasterUsername": "admin", "MasterUserPassword": "prod-secret-1", "BackupRetentionPeriod": 7,
+             "StorageEncrypted": True, "KmsKeyId": f"{KEY}prod-key", "DBSubnetGroupName": "prod-subnets",
+             "DBParameterGroupName": "orders-params", "OptionGroupName": "orders-options",
+             "VpcSecurityGroupIds": ["sg-prod"], "PreferredBackupWindow": "02:00-02:30"},
+            {"DBInstanceIdentifier": "orders-staging", "Engine": "mysql", "EngineVersion": "8.0.35",
+             "DBInstanceClass": "db.t3.medium", "AllocatedStorage": 50, "StorageType": "gp3",
+             "MasterUsername": "admin", "MasterUserPassword": "staging-secret-1", "BackupRetentionPeriod": 3,
+             "StorageEncrypted": True, "KmsKeyId": f"{KEY}staging-key", "DBSubnetGroupName": "staging-subnets",
+             "DBParameterGroupName": "staging-params", "OptionGroupName": "staging-options",
+             "VpcSecurityGroupIds": ["sg-staging"], "MonitoringInterval": 60, "MonitoringRoleArn": MONITORING,
+             "EnableCloudwatchLogsExports": ["error", "slowquery"], "DeletionProtection": True, "Port": 3307,
+             "PreferredBackupWindow": "04:00-04:30", "PreferredMaintenanceWindow": "wed:05:00-wed:06:00",
+             "Tags": [{"Key": "env", "Value": "staging"}]},
+            {"DBInstanceIdentifier": "orders-staging-reports", "SourceDBInstanceIdentifier": "orders-staging",
+             "DBInstanceClass": "db.t3.small", "KmsKeyId": f"{KEY}reports-key",
+             "DBParameterGroupName": "reports-params",
+             "MonitoringInterval": 30, "MonitoringRoleArn": MONITORING, "EnableCloudwatchLogsExports": ["error"],
+             "VpcSecurityGroupIds": ["sg-staging"], "StorageType": "gp3", "DBSubnetGroupName": "staging-subnets",
+             "DeletionProtection": True, "Tags": [{"Key": "role", "Value": "reports"}]},
+        ],
+    },
+}
+MYSQL_INPUT = {"source": "orders", "target": "orders-staging"}
+
+
+def cases() -> list[Case]:
+    """Each size as a chain (a binary tree where a chain would be too long for RDS) and as a fan-out (sizes 1 and
+    2 have one shape only, so one case), the example world and the MySQL tree."""
+    found: list[Case] = []
+    for size in TREE_SIZES:
+        deep = ("chain", chain(size)) if size - 1 <= CHAIN_LIMIT else ("binary tree", binary_tree(size))
+        shapes = dict([deep, ("fan-out", fan_out(size))])
+        if deep[1] == shapes["fan-out"]:
+            shapes = {"single" if size == 1 else "chain = fan-out": deep[1]}
+        found += [Case(f"{size} ({shape})", tree_world(edges), TREE_INPUT) for shape, edges in shapes.items()]
+    example = json.loads((EXAMPLES / "world-example.json").read_text())
+    found.append(Case("example world", example, json.loads((EXAMPLES / "input-example.json").read_text())))
+    found.append(Case("MySQL tree (real account)", MYSQL_TREE, MYSQL_INPUT))
+    return found
