@@ -59,42 +59,8 @@ def binary_tree(size: int) -> dict[str, str]:
     return {names[i]: names[(i - 1) // 2] for i in range(1, size)}
 
 
-# The MySQL tree of tests/workflow/test_real_account.py (MYSQL_TREE): a customer-managed key per instance, enhanced
-# monitoring, option groups, log exports, gp3 volumes, subnet groups of its own, and a replica whose parameter group
-# differs from its parent's (configured, then rebooted); no restart.
-KEY = "arn:aws:kms:eu-west-1:123456789012:key/"
-MONITORING = "arn:aws:iam::123456789012:role/rds-monitoring"
-MYSQL_TREE: dict[str, Any] = {
-    "region": "eu-west-1",
-    "rds": {
-        "subnet_groups": [{"DBSubnetGroupName": "prod-subnets", "VpcId": "main"},
-                          {"DBSubnetGroupName": "staging-subnets", "VpcId": "main"}],
-        "instances": [
-            {"DBInstanceIdentifier": "orders", "Engine": "mysql", "EngineVersion": "8.0.35",
-             "DBInstanceClass": "db.r6g.large", "AllocatedStorage": 100, "StorageType": "gp3",
-             "MasterUsername": "admin", "MasterUserPassword": "prod-secret-1", "BackupRetentionPeriod": 7,
-             "StorageEncrypted": True, "KmsKeyId": f"{KEY}prod-key", "DBSubnetGroupName": "prod-subnets",
-             "DBParameterGroupName": "orders-params", "OptionGroupName": "orders-options",
-             "VpcSecurityGroupIds": ["sg-prod"], "PreferredBackupWindow": "02:00-02:30"},
-            {"DBInstanceIdentifier": "orders-staging", "Engine": "mysql", "EngineVersion": "8.0.35",
-             "DBInstanceClass": "db.t3.medium", "AllocatedStorage": 50, "StorageType": "gp3",
-             "MasterUsername": "admin", "MasterUserPassword": "staging-secret-1", "BackupRetentionPeriod": 3,
-             "StorageEncrypted": True, "KmsKeyId": f"{KEY}staging-key", "DBSubnetGroupName": "staging-subnets",
-             "DBParameterGroupName": "staging-params", "OptionGroupName": "staging-options",
-             "VpcSecurityGroupIds": ["sg-staging"], "MonitoringInterval": 60, "MonitoringRoleArn": MONITORING,
-             "EnableCloudwatchLogsExports": ["error", "slowquery"], "DeletionProtection": True, "Port": 3307,
-             "PreferredBackupWindow": "04:00-04:30", "PreferredMaintenanceWindow": "wed:05:00-wed:06:00",
-             "Tags": [{"Key": "env", "Value": "staging"}]},
-            {"DBInstanceIdentifier": "orders-staging-reports", "SourceDBInstanceIdentifier": "orders-staging",
-             "DBInstanceClass": "db.t3.small", "KmsKeyId": f"{KEY}reports-key",
-             "DBParameterGroupName": "reports-params",
-             "MonitoringInterval": 30, "MonitoringRoleArn": MONITORING, "EnableCloudwatchLogsExports": ["error"],
-             "VpcSecurityGroupIds": ["sg-staging"], "StorageType": "gp3", "DBSubnetGroupName": "staging-subnets",
-             "DeletionProtection": True, "Tags": [{"Key": "role", "Value": "reports"}]},
-        ],
-    },
-}
-MYSQL_INPUT = {"source": "orders", "target": "orders-staging"}
+def example(name: str) -> dict[str, Any]:
+    return dict(json.loads((EXAMPLES / name).read_text()))
 
 
 def cases() -> list[Case]:
@@ -107,7 +73,8 @@ def cases() -> list[Case]:
         if deep[1] == shapes["fan-out"]:
             shapes = {"single" if size == 1 else "chain = fan-out": deep[1]}
         found += [Case(f"{size} ({shape})", tree_world(edges), TREE_INPUT) for shape, edges in shapes.items()]
-    example = json.loads((EXAMPLES / "world-example.json").read_text())
-    found.append(Case("example world", example, json.loads((EXAMPLES / "input-example.json").read_text())))
-    found.append(Case("MySQL tree (real account)", MYSQL_TREE, MYSQL_INPUT))
+    found.append(Case("example world", example("world-example.json"), example("input-example.json")))
+    # a customer-managed key per instance, enhanced monitoring, option groups, log exports, gp3 volumes, subnet
+    # groups of its own, and a replica whose parameter group differs from its parent's (configured, then rebooted)
+    found.append(Case("MySQL tree (real account)", example("world-mysql-tree.json"), example("input-orders.json")))
     return found

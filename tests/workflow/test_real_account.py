@@ -5,48 +5,19 @@ enforced), production busy when the refresh starts, hooks only as declared, serv
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
 
 from simulator.runner import Simulation
-from tests.workflow.conftest import by_id, mutating_calls, simulate
+from tests.workflow.conftest import EXAMPLES, by_id, mutating_calls, simulate
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/"
-MONITORING = "arn:aws:iam::123456789012:role/rds-monitoring"
 # A MySQL tree with a customer-managed key per instance, enhanced monitoring, option groups, log exports, small
 # gp3 volumes and its own subnet groups, refreshed from a bigger, encrypted production in the same VPC.
-MYSQL_TREE: dict[str, Any] = {
-    "region": "eu-west-1",
-    "rds": {
-        "subnet_groups": [{"DBSubnetGroupName": "prod-subnets", "VpcId": "main"},
-                          {"DBSubnetGroupName": "staging-subnets", "VpcId": "main"}],
-        "instances": [
-            {"DBInstanceIdentifier": "orders", "Engine": "mysql", "EngineVersion": "8.0.35",
-             "DBInstanceClass": "db.r6g.large", "AllocatedStorage": 100, "StorageType": "gp3",
-             "MasterUsername": "admin", "MasterUserPassword": "prod-secret-1", "BackupRetentionPeriod": 7,
-             "StorageEncrypted": True, "KmsKeyId": f"{KEY}prod-key", "DBSubnetGroupName": "prod-subnets",
-             "DBParameterGroupName": "orders-params", "OptionGroupName": "orders-options",
-             "VpcSecurityGroupIds": ["sg-prod"], "PreferredBackupWindow": "02:00-02:30"},
-            {"DBInstanceIdentifier": "orders-staging", "Engine": "mysql", "EngineVersion": "8.0.35",
-             "DBInstanceClass": "db.t3.medium", "AllocatedStorage": 50, "StorageType": "gp3",
-             "MasterUsername": "admin", "MasterUserPassword": "staging-secret-1", "BackupRetentionPeriod": 3,
-             "StorageEncrypted": True, "KmsKeyId": f"{KEY}staging-key", "DBSubnetGroupName": "staging-subnets",
-             "DBParameterGroupName": "staging-params", "OptionGroupName": "staging-options",
-             "VpcSecurityGroupIds": ["sg-staging"], "MonitoringInterval": 60, "MonitoringRoleArn": MONITORING,
-             "EnableCloudwatchLogsExports": ["error", "slowquery"], "DeletionProtection": True, "Port": 3307,
-             "PreferredBackupWindow": "04:00-04:30", "PreferredMaintenanceWindow": "wed:05:00-wed:06:00",
-             "Tags": [{"Key": "env", "Value": "staging"}]},
-            {"DBInstanceIdentifier": "orders-staging-reports", "SourceDBInstanceIdentifier": "orders-staging",
-             "DBInstanceClass": "db.t3.small", "KmsKeyId": f"{KEY}reports-key",
-             "DBParameterGroupName": "reports-params",
-             "MonitoringInterval": 30, "MonitoringRoleArn": MONITORING, "EnableCloudwatchLogsExports": ["error"],
-             "VpcSecurityGroupIds": ["sg-staging"], "StorageType": "gp3", "DBSubnetGroupName": "staging-subnets",
-             "DeletionProtection": True, "Tags": [{"Key": "role", "Value": "reports"}]},
-        ],
-    },
-}
-REFRESH = {"source": "orders", "target": "orders-staging"}
+MYSQL_TREE: dict[str, Any] = json.loads((EXAMPLES / "world-mysql-tree.json").read_text())
+REFRESH: dict[str, Any] = json.loads((EXAMPLES / "input-orders.json").read_text())
 TREE = ("orders-staging", "orders-staging-reports")
 
 
