@@ -117,16 +117,18 @@ class Build:
 
 def builds_of(plan: Plan) -> list[Build]:
     """The copy's tree, root first, as the executed plan builds it."""
-    if plan.clone is None or plan.promote is None:
+    if plan.root is None:
         raise ValueError("the plan resumes a refresh: the benchmark needs one that builds the whole copy")
-    names = {plan.clone["DBInstanceIdentifier"]: plan.target}
-    root = Build(plan.target, None, int(plan.promote.get("BackupRetentionPeriod", 1)) > 0)
+    names = {plan.root.create.request["DBInstanceIdentifier"]: plan.target}
+    root = Build(plan.target, None, int(plan.root.promote.request.get("BackupRetentionPeriod", 1)) > 0)
     replicas = []
     for level in plan.levels:
         for build in level.replicas:
-            names[build.create["DBInstanceIdentifier"]] = build.name
-            parent = names[build.create["SourceDBInstanceIdentifier"]]
-            replicas.append(Build(build.name, parent, build.enable_backups is not None))
+            names[build.create.request["DBInstanceIdentifier"]] = build.name
+            parent = names[build.create.request["SourceDBInstanceIdentifier"]]
+            # a replica's backups are turned on by its configure (a replica's own retention starts at 0)
+            backups = build.configure is not None and int(build.configure.request.get("BackupRetentionPeriod", 0)) > 0
+            replicas.append(Build(build.name, parent, backups))
     return [root, *replicas]
 
 
@@ -227,7 +229,10 @@ def run_case(case: Case, latency: Latency, polling: Polling) -> Result:
     attempt = report["attempts"][-1]
     if report["status"] != "SUCCEEDED":
         raise RuntimeError(f"{case.name}: {report['status']}: {attempt.get('error')} {attempt.get('cause')}")
-    plan = Plan.model_validate(attempt["output"]["plan"])  # the plan the Plan Lambda made and the run executed
+    # The plan the Plan Lambda makes for this world (the refresh's output no longer carries it): a dry run's.
+    dry_run = Simulation(world=copy.deepcopy(case.world),
+                         execution_input={**copy.deepcopy(case.execution_input), "dry_run": True}).run()
+    plan = Plan.model_validate(dry_run["attempts"][-1]["output"])
     builds = builds_of(plan)
     restart = case.execution_input.get("restart")
     original_s, original_downtime_s = original_timing(builds, restart, latency)
@@ -333,7 +338,7 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "Lambda invocation and one transition), as Standard workflows bill them.",
         f"- History: {HISTORY_LIMIT:,} events is Step Functions' limit per execution; each poll adds 3 events "
         f"(scheduled, started, failed), so a wait that ran to the {polling.timeout_s} s timeout would add "
-        f"{3 * polling.max_attempts:,}.",
+        f"{3 * polling.max_attempts():,}.",
         "- The original's order (ORIGINAL.md 3.3, 4.3, 5.3), modelled, not run: one operation at a time in plan "
         f"order, each waited for by a {ORIGINAL_POLL_S} s sleep then {ORIGINAL_POLL_S} s polls; the root is "
         "created, promoted without parameters (AWS's default retention turns backups on: promote + "
