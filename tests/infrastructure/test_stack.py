@@ -149,7 +149,8 @@ def test_logs_keep_a_month_and_the_state_machine_logs_to_a_vended_log_group(temp
         "LogGroupName": "/aws/vendedlogs/states/stack-mitosis-refresh"})
     template.has_resource_properties("AWS::StepFunctions::StateMachine", {
         "TracingConfiguration": {"Enabled": True},
-        "LoggingConfiguration": Match.object_like({"IncludeExecutionData": False, "Level": "ERROR"})})
+        # Every event (AwsSolutions-SF1), never the execution's data
+        "LoggingConfiguration": Match.object_like({"IncludeExecutionData": False, "Level": "ALL"})})
 
 
 def test_cdk_json_declares_a_valid_deployment() -> None:
