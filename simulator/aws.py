@@ -48,7 +48,7 @@ from simulator.rds import Forward, RdsSimulator
 from simulator.ssm import SsmSimulator
 from simulator.world import load_world, region_of, validate_world
 
-RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions"})
+RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions", "sns"})
 MASK = "****"
 # moto draws resource ids (EC2 instances, ECS tasks...) from one random generator: seeded, runs repeat.
 SEED = 20260101

@@ -101,10 +101,11 @@ class Progress:
         self.stream = stream
 
     def state(self, event: StateEvent) -> None:
+        acts_on = f"  {event.subject}" if event.subject else ""
         if event.kind == "entered":
-            print(f"  {clock_time(event.t)}  attempt {event.attempt}  > {event.name}", file=self.stream)
+            print(f"  {clock_time(event.t)}  attempt {event.attempt}  > {event.name}{acts_on}", file=self.stream)
         elif not event.name.startswith(("Wait for", "Dry run?", "Serves replicas?", "Restart hook?")):
-            print(f"  {clock_time(event.t)}  attempt {event.attempt}  < {event.name} done", file=self.stream)
+            print(f"  {clock_time(event.t)}  attempt {event.attempt}  < {event.name} done{acts_on}", file=self.stream)
 
     def attempt(self, number: int, result: dict[str, Any]) -> None:
         line = f"attempt {number}: {result['status']} after {clock_time(result['duration_s'])} (virtual)"

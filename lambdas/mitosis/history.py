@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,39 +172,112 @@ class Summary:
         return running[-1] if running else None
 
 
+@dataclass(frozen=True)
+class Step:
+    """A state entered or left, as a progress display shows it."""
+
+    kind: str  # "entered" | "exited"
+    name: str
+    subject: str
+    at: dt.datetime
+    event_id: int
+
+
+class Reader:
+    """Reads a history as it grows (events oldest first, in batches) and tells each state entered and left,
+    with what it acts on. A task's entry is told once its function's first call is in the history (the call's
+    payload names the instance); a state's exit is paired with its entry through `previousEventId` (with Map
+    iterations running in parallel, two "Rename" states are open at once), else with the earliest open entry of
+    that name."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.runs: list[StateRun] = []
+        self._by_id: dict[int, Event] = {}
+        self._callers: dict[int, Event] = {}  # a StateEntered's id -> its task's first scheduled call
+        self._runs_by_entry: dict[int, StateRun] = {}
+        self._open: dict[str, list[StateRun]] = {}
+        self._told = 0
+
+    def add(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.events.append(event)
+            identifier = int(event.get("id", 0))
+            self._by_id[identifier] = event
+            if kind(event) in ("LambdaFunctionScheduled", "TaskScheduled"):
+                self._callers.setdefault(int(event.get("previousEventId", -1)), event)
+
+    def steps(self, final: bool = False) -> list[Step]:
+        """The states entered and left since the last call. `final`: the history is complete, so a task whose
+        first call is missing is told without its subject."""
+        told: list[Step] = []
+        while self._told < len(self.events):
+            event = self.events[self._told]
+            type_ = kind(event)
+            if type_.endswith("StateEntered"):
+                identifier = int(event.get("id", 0))
+                if type_ == "TaskStateEntered" and identifier not in self._callers and not final:
+                    break
+                run = self._enter(event, identifier)
+                told.append(Step("entered", run.name, run.subject, run.entered, identifier))
+            elif type_.endswith("StateExited"):
+                run_exited = self._exit(event)
+                if run_exited is not None:
+                    told.append(Step("exited", run_exited.name, run_exited.subject, run_exited.exited or
+                                     timestamp(event["timestamp"]), int(event.get("id", 0))))
+            self._told += 1
+        return told
+
+    def _enter(self, event: Event, identifier: int) -> StateRun:
+        details = event.get("stateEnteredEventDetails") or {}
+        run = StateRun(name=details.get("name", ""), entered=timestamp(event["timestamp"]), entered_id=identifier,
+                       input=_json(details.get("input")))
+        caller = self._callers.get(identifier)
+        if caller is not None:
+            call = caller.get("lambdaFunctionScheduledEventDetails") or caller.get("taskScheduledEventDetails") or {}
+            payload = _json(call.get("input") or call.get("parameters"))
+            if isinstance(payload, dict) and "Payload" in payload:  # an integrated lambda:invoke task
+                payload = payload["Payload"]
+            run.subject = subject(payload.get("event") if isinstance(payload, dict) else None)
+        elif isinstance(run.input, dict) and {"event", "context"} <= set(run.input):
+            run.subject = subject(run.input["event"])  # a Map iteration's item names what it acts on
+        self.runs.append(run)
+        self._runs_by_entry[identifier] = run
+        self._open.setdefault(run.name, []).append(run)
+        return run
+
+    def _exit(self, event: Event) -> StateRun | None:
+        name = (event.get("stateExitedEventDetails") or {}).get("name", "")
+        run = self._entry_of(event, name)
+        candidates = self._open.get(name) or []
+        if run is None or run not in candidates:
+            run = candidates[0] if candidates else None
+        if run is None:
+            return None
+        candidates.remove(run)
+        run.exited = timestamp(event["timestamp"])
+        return run
+
+    def _entry_of(self, event: Event, name: str) -> StateRun | None:
+        """The run this exit closes: back along previousEventId to an entry of the same name."""
+        current: Event | None = event
+        for _ in range(len(self.events)):
+            if current is None:
+                return None
+            previous = int(current.get("previousEventId", 0))
+            current = self._by_id.get(previous)
+            if current is not None and kind(current).endswith("StateEntered") and (
+                    current.get("stateEnteredEventDetails") or {}).get("name") == name:
+                return self._runs_by_entry.get(previous)
+        return None
+
+
 def state_runs(events: Iterable[Event]) -> list[StateRun]:
-    """Every state entered, in order, each exit paired with the earliest open entry of that name in the same
-    branch, and each task's subject from the payload its function was given."""
-    events = list(events)
-    runs: list[StateRun] = []
-    by_entry: dict[int, StateRun] = {}
-    open_runs: dict[str, list[StateRun]] = {}
-    for event in events:
-        type_ = kind(event)
-        if type_.endswith("StateEntered"):
-            details = event.get("stateEnteredEventDetails") or {}
-            run = StateRun(name=details.get("name", ""), entered=timestamp(event["timestamp"]),
-                           entered_id=int(event.get("id", 0)), input=_json(details.get("input")))
-            wrapped = run.input.get("event") if isinstance(run.input, dict) else None
-            if isinstance(wrapped, dict) and ("rename" in wrapped or "reinstate" in wrapped):
-                run.subject = subject(wrapped)  # a Map iteration's item names what it acts on
-            runs.append(run)
-            by_entry[run.entered_id] = run
-            open_runs.setdefault(run.name, []).append(run)
-        elif type_.endswith("StateExited"):
-            name = (event.get("stateExitedEventDetails") or {}).get("name", "")
-            if open_runs.get(name):
-                open_runs[name].pop(0).exited = timestamp(event["timestamp"])
-        elif type_ in ("LambdaFunctionScheduled", "TaskScheduled"):
-            entered = by_entry.get(int(event.get("previousEventId", -1)))
-            if entered is not None and not entered.subject:  # the first call of the task, not a retry
-                details = event.get("lambdaFunctionScheduledEventDetails") or event.get(
-                    "taskScheduledEventDetails") or {}
-                payload = _json(details.get("input") or details.get("parameters"))
-                if isinstance(payload, dict) and "Payload" in payload:  # an integrated lambda:invoke task
-                    payload = payload["Payload"]
-                entered.subject = subject(payload.get("event") if isinstance(payload, dict) else None)
-    return runs
+    """Every state entered, in order, with when it was left and, for a task, what it acted on (Reader)."""
+    reader = Reader()
+    reader.add(events)
+    reader.steps(final=True)
+    return reader.runs
 
 
 def summarize(description: Mapping[str, Any], events: Iterable[Event]) -> Summary:
@@ -263,7 +336,7 @@ def _rename_of(run: StateRun) -> tuple[str, str] | None:
     return str(rename.get("DBInstanceIdentifier", "")), str(rename.get("NewDBInstanceIdentifier", ""))
 
 
-def failure(description: Mapping[str, Any], events: list[Event], runs: list[StateRun]) -> Failure:
+def failure(description: Mapping[str, Any], events: Sequence[Event], runs: list[StateRun]) -> Failure:
     """Where the execution stopped and why. The error and cause are the execution's (DescribeExecution, else
     its ExecutionFailed/TimedOut/Aborted event). The state that failed is the task whose failure carries that
     error (the last one: a Catch may have run other states since, as the swap's rollback does); with none

@@ -85,7 +85,8 @@ JUSTIFIED_UNUSED = {
 
 @dataclass(frozen=True)
 class Replay:
-    """One simulated refresh: the calls its functions made, and the deployment's template."""
+    """One simulated refresh: the calls its functions made (the Notify function's when each execution ended too),
+    and the deployment's template."""
 
     region: str
     source: str
@@ -114,7 +115,7 @@ def replay(scenario: str) -> Replay:
     # The runner synthesizes the same context: the template is the cached one the simulation ran.
     template = synthesize(simulated_context(execution_input, cdk_json_context()))
     return Replay(region=world["region"], source=execution_input["source"], target=execution_input["target"],
-                  template=template, calls=report["calls"])
+                  template=template, calls=report["calls"] + report["notification_calls"])
 
 
 def example_policies() -> tuple[str, dict[str, list[Statement]]]:

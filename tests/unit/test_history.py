@@ -36,7 +36,8 @@ def scheduled(identifier: int, previous: int, seconds: float, payload: Any) -> d
 
 
 def rename_item(source: str, new: str) -> dict[str, Any]:
-    return {"event": {"rename": {"DBInstanceIdentifier": source, "NewDBInstanceIdentifier": new}}}
+    return {"event": {"rename": {"DBInstanceIdentifier": source, "NewDBInstanceIdentifier": new}},
+            "context": {"execution": "e", "target": "db"}}
 
 
 @pytest.mark.parametrize(("payload", "expected"), [
