@@ -168,6 +168,11 @@ class SimulatedAWS:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
 
+    def add_simulator(self, service: str, simulator: ServiceSimulator) -> None:
+        """Answer `service`'s calls in the world's region with `simulator` from now on (one moto cannot give,
+        such as the deployed stack's outputs: simulator.cloudformation)."""
+        self._simulators[service] = simulator
+
     @contextmanager
     def recording(self, function: str | None = None) -> Iterator[None]:
         """Record (and apply API faults to) the AWS calls made inside, as made by `function` (the Lambda

@@ -1,4 +1,5 @@
-"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`.
+"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`; the
+commands for people (plan, start, status, history) are operate/cli.py's.
 
 Exit codes: 0 when the last execution SUCCEEDED, 1 when it failed, 2 for unusable arguments or files.
 Progress goes to stderr, the report to --report.
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+import operate.cli as operate
 from simulator.runner import Simulation, StateEvent
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -37,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     simulate.add_argument("--quiet", action="store_true", help="no progress on stderr")
     demo = commands.add_parser("demo", help="refresh the bundled example world, showing each step")
     demo.add_argument("--report", help="where to write the JSON report")
+    operate.add_commands(commands)  # plan, start, status, history: operate/cli.py
     args = parser.parse_args(argv)
+    if args.command in operate.COMMANDS:
+        return operate.run(args)
     try:
         if args.command == "demo":
             return run_demo(args.report)

@@ -58,9 +58,9 @@ def deploy_monitoring(template: dict[str, Any], region: str, refs: dict[str, str
     events = boto3.client("events", region_name=region)
     rules = {}
     for logical_id, resource in _of_type(resources, "AWS::Events::Rule"):
-        props = resolve(resource["Properties"], region, refs)
-        if "EventPattern" not in props:
+        if "EventPattern" not in resource["Properties"]:
             continue  # a schedule
+        props = resolve(resource["Properties"], region, refs)
         rules[logical_id] = refs[logical_id] = events.put_rule(
             Name=logical_id[:64], EventPattern=json.dumps(props["EventPattern"]), State=props.get("State", "ENABLED"),
             Description=props.get("Description", ""))["RuleArn"]

@@ -93,8 +93,8 @@ def subject(event: Any) -> str:
         hook = event.get(key)
         if isinstance(hook, dict) and hook.get("type"):
             return _hook(hook)
-    if isinstance(event.get("name"), str) and isinstance(event.get("reinstate"), dict):  # a restoration
-        return str(event["name"])
+    if isinstance(event.get("name"), str) and ("reinstate" in event or "renames" in event):  # a name's restore
+        return str(event["name"])  # or its swap
     if isinstance(event.get("prefix"), str):  # the final snapshots to prune
         return f"{event['prefix']}*"
     for key in ("input", "request"):  # Describe, Check no other refresh, Plan
@@ -239,8 +239,9 @@ class Reader:
             if isinstance(payload, dict) and "Payload" in payload:  # an integrated lambda:invoke task
                 payload = payload["Payload"]
             run.subject = subject(payload.get("event") if isinstance(payload, dict) else None)
-        elif isinstance(run.input, dict) and {"event", "context"} <= set(run.input):
-            run.subject = subject(run.input["event"])  # a Map iteration's item names what it acts on
+        elif isinstance(run.input, dict) and "context" in run.input:  # in a Map iteration: its item says
+            item = run.input.get("event", run.input.get("swap"))
+            run.subject = subject(item)
         self.runs.append(run)
         self._runs_by_entry[identifier] = run
         self._open.setdefault(run.name, []).append(run)

@@ -9,6 +9,7 @@ execution's description and history (mitosis.history).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -35,7 +36,9 @@ def console_link(region: str, execution_arn: str) -> str:
             f"#/executions/details/{execution_arn}")
 
 
-def compose(summary: Summary, *, job: str, execution_arn: str, region: str, output: str | None = None) -> Message:
+def compose(summary: Summary, *, job: str, execution_arn: str, region: str, output: str | None = None,
+            now: dt.datetime | None = None) -> Message:
+    """The message (and, for `mitosis status`, the report of a running execution: where it is now, `now`)."""
     source, target = summary.field("source") or "?", summary.field("target") or "?"
     kind = "dry run" if summary.dry_run else "refresh"
     subject = _ascii(f"stack-mitosis {job}: {kind} of {target} {summary.status}")[:MAX_SUBJECT]
@@ -48,6 +51,12 @@ def compose(summary: Summary, *, job: str, execution_arn: str, region: str, outp
         f"Started:     {summary.started:%Y-%m-%d %H:%M:%S} UTC",
         f"Duration:    {clock(summary.duration_s)}",
     ]
+    if summary.status == "RUNNING":
+        current = summary.current
+        if now is not None:
+            lines[-1] = f"Elapsed:     {clock((now - summary.started).total_seconds())}"
+        if current is not None:
+            lines.append(f"Now in:      {current.name}{f' ({current.subject})' if current.subject else ''}")
     failure = summary.failure
     if failure is not None:
         state = f"{failure.state} ({failure.subject})" if failure.subject else failure.state

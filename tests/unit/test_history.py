@@ -49,6 +49,7 @@ def rename_item(source: str, new: str) -> dict[str, Any]:
     ({"hook": {"type": "ssm", "document": "AWS-RunShellScript"}}, "ssm AWS-RunShellScript"),
     ({"hook": {"type": "ecs_task", "task_definition": "scrub:3"}}, "ecs task scrub:3"),
     ({"name": "db", "reinstate": {}, "install": {}}, "db"),
+    ({"name": "db", "renames": []}, "db"),
     ({"prefix": "db-final-", "keep": 2}, "db-final-*"),
     ({"input": {"source": "prod", "target": "db"}, "run": {"name": "x"}}, "db"),
     ({"request": {"source": "prod", "target": "db"}, "graph": {}}, "db"),
