@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import operate.cli as operate
+from simulator import timeline
 from simulator.runner import Simulation, StateEvent
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -34,18 +35,19 @@ def main(argv: list[str] | None = None) -> int:
     simulate.add_argument("--attempts", type=int, default=1, help="executions to start while they fail (default 1)")
     simulate.add_argument("--runs", type=int, default=1,
                           help="refreshes one after another, each when the previous has ended (default 1)")
-    simulate.add_argument("--report", help="where to write the JSON report")
+    simulate.add_argument("--report", help="where to write the JSON report (and, beside it as .svg, its timeline)")
     simulate.add_argument("--context", help="JSON file of CDK context to deploy with instead of the default")
     simulate.add_argument("--quiet", action="store_true", help="no progress on stderr")
     demo = commands.add_parser("demo", help="refresh the bundled example world, showing each step")
-    demo.add_argument("--report", help="where to write the JSON report")
+    demo.add_argument("--report", help="where to write the JSON report (and, beside it as .svg, its timeline)")
+    demo.add_argument("--timeline", help="where to write the timeline (SVG; default: beside the report)")
     operate.add_commands(commands)  # plan, start, status, history: operate/cli.py
     args = parser.parse_args(argv)
     if args.command in operate.COMMANDS:
         return operate.run(args)
     try:
         if args.command == "demo":
-            return run_demo(args.report)
+            return run_demo(args.report, args.timeline)
         return run_simulate(args)
     except UsageError as error:
         fail(str(error))
@@ -82,6 +84,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         simulation.on_attempt = Progress(sys.stderr).attempt
     report = execute(simulation)
     write_report(report, args.report)
+    if args.report:
+        write_timeline(report, timeline.svg_path_for(args.report), _title(simulation.execution_input))
     return 0 if report["status"] == "SUCCEEDED" else 1
 
 
@@ -97,6 +101,20 @@ def execute(simulation: Simulation) -> dict[str, Any]:
 def write_report(report: dict[str, Any], path: str | None) -> None:
     if path:
         Path(path).write_text(json.dumps(report, indent=2, default=str))
+
+
+def write_timeline(report: dict[str, Any], path: str, title: str) -> None:
+    """The refresh as a picture (simulator.timeline)."""
+    try:
+        Path(path).write_text(timeline.render(report, title))
+    except OSError as error:
+        raise UsageError(f"cannot write the timeline {path}: {error.strerror}") from None
+
+
+def _title(execution_input: Any) -> str:
+    if isinstance(execution_input, dict) and isinstance(execution_input.get("target"), str):
+        return f"stack-mitosis: refresh of {execution_input['target']} from {execution_input.get('source')}"
+    return "stack-mitosis refresh"
 
 
 class Progress:
@@ -124,7 +142,7 @@ def clock_time(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def run_demo(report_path: str | None) -> int:
+def run_demo(report_path: str | None, timeline_path: str | None = None) -> int:
     world = read_json(str(EXAMPLES / "world-example.json"), "world")
     execution_input = read_json(str(EXAMPLES / "input-example.json"), "input")
     out = sys.stderr
@@ -141,6 +159,10 @@ def run_demo(report_path: str | None) -> int:
     print(f"\n{report['status']} in {clock_time(report['duration_s'])} of virtual time; "
           f"names without an available database: {report.get('downtime_s')} s", file=out)
     write_report(report, report_path)
+    timeline_path = timeline_path or (timeline.svg_path_for(report_path) if report_path else None)
+    if timeline_path:
+        write_timeline(report, timeline_path, _title(execution_input))
+        print(f"timeline: {timeline_path}", file=out)
     return 0 if report["status"] == "SUCCEEDED" else 1
 
 
