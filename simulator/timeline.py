@@ -9,7 +9,7 @@ instance held it and red while none did (its downtime, totalled at the row's end
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ class InstanceRow:
     renames: list[tuple[float, str]] = field(default_factory=list)
 
 
-def instance_rows(history: list[Mapping[str, Any]], end: float) -> list[InstanceRow]:
+def instance_rows(history: Sequence[Mapping[str, Any]], end: float) -> list[InstanceRow]:
     rows: dict[str, InstanceRow] = {}
     for change in history:
         row = rows.setdefault(change["DbiResourceId"], InstanceRow(change["DbiResourceId"]))
@@ -62,7 +62,7 @@ def instance_rows(history: list[Mapping[str, Any]], end: float) -> list[Instance
     return list(rows.values())
 
 
-def name_intervals(history: list[Mapping[str, Any]], name: str, end: float) -> list[tuple[float, float, bool]]:
+def name_intervals(history: Sequence[Mapping[str, Any]], name: str, end: float) -> list[tuple[float, float, bool]]:
     """(start, end, held) intervals: held while an instance named `name` is available."""
     current: dict[str, tuple[str, str]] = {}
     intervals: list[tuple[float, float, bool]] = []
