@@ -82,6 +82,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if not args.quiet:
         simulation.on_state = Progress(sys.stderr).state
         simulation.on_attempt = Progress(sys.stderr).attempt
+        simulation.on_notification = Progress(sys.stderr).notification
     report = execute(simulation)
     write_report(report, args.report)
     if args.report:
@@ -130,6 +131,9 @@ class Progress:
         elif not event.name.startswith(("Wait for", "Dry run?", "Serves replicas?", "Restart hook?")):
             print(f"  {clock_time(event.t)}  attempt {event.attempt}  < {event.name} done{acts_on}", file=self.stream)
 
+    def notification(self, message: dict[str, Any]) -> None:
+        print(f"  notified: {message['subject']}", file=self.stream)
+
     def attempt(self, number: int, result: dict[str, Any]) -> None:
         line = f"attempt {number}: {result['status']} after {clock_time(result['duration_s'])} (virtual)"
         if result.get("error"):
@@ -151,8 +155,8 @@ def run_demo(report_path: str | None, timeline_path: str | None = None) -> int:
     before = {i["DBInstanceIdentifier"]: {**i, "data_origin": i["DBInstanceIdentifier"]}
               for i in world["rds"]["instances"]}
     print_graph("Before", before, out)
-    simulation = Simulation(world=world, execution_input=execution_input,
-                            on_state=Progress(out).state, on_attempt=Progress(out).attempt)
+    simulation = Simulation(world=world, execution_input=execution_input, on_state=Progress(out).state,
+                            on_attempt=Progress(out).attempt, on_notification=Progress(out).notification)
     report = execute(simulation)
     after = {i["DBInstanceIdentifier"]: i for i in report["instances"]}
     print_graph("\nAfter", after, out)

@@ -71,6 +71,8 @@ class Simulation:
     context: dict[str, Any] | None = None
     on_state: Callable[[StateEvent], None] = lambda event: None
     on_attempt: Callable[[int, dict[str, Any]], None] = lambda attempt, result: None
+    # Each message published to the notification topic (`{"subject", "message", "status"}`), as it is.
+    on_notification: Callable[[dict[str, Any]], None] = lambda notification: None
     clock: VirtualClock = field(default_factory=VirtualClock)
     # What each function may do, from the synthesized template: tests pass a variation (a grant removed) to
     # see the simulated account refuse what AWS would.
@@ -108,9 +110,12 @@ class Simulation:
                         # the refresh's (`calls`), so they are kept apart.
                         mark = len(aws.calls)
                         notified.failures += self._status_changed(sfn, self._execution_arn)
+                        sent = len(notified.messages())
                         notified.calls += aws.calls[mark:]
                         del aws.calls[mark:]
                         self.on_attempt(number, result)
+                        for message in notified.messages()[sent:]:
+                            self.on_notification(message)
                         if result["status"] == "SUCCEEDED":
                             break
             end = attempts[-1]["ended_s"]
