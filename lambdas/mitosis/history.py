@@ -48,9 +48,10 @@ PHASE_STATES: dict[str, frozenset[str]] = {
 
 
 def timestamp(value: dt.datetime | str) -> dt.datetime:
-    """A history timestamp as an aware datetime (moto keeps `2026-01-01T00:00:00.000Z` text)."""
+    """A history timestamp as an aware datetime in UTC (moto keeps `2026-01-01T00:00:00.000Z` text; botocore
+    gives an epoch timestamp in the machine's local time zone)."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
     parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 

@@ -62,6 +62,8 @@ def test_a_tasks_subject_is_what_it_acts_on(payload: Any, expected: str) -> None
 def test_timestamps_from_boto3_or_moto_read_the_same() -> None:
     assert timestamp("2026-01-01T00:00:00.000Z") == timestamp(T0) == T0
     assert timestamp(dt.datetime(2026, 1, 1)) == T0  # naive: UTC
+    paris = dt.timezone(dt.timedelta(hours=1))
+    assert timestamp(dt.datetime(2026, 1, 1, 1, tzinfo=paris)).tzinfo == dt.UTC  # printed as UTC
 
 
 def test_a_task_takes_its_subject_from_its_first_call_and_a_map_item_from_its_input() -> None:
