@@ -49,7 +49,7 @@ synth: setup
 # asl-validator: tools/check_template.py).
 check: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy lambdas/mitosis infrastructure simulator tools tests
+	$(BIN)/mypy lambdas/mitosis infrastructure simulator operate tools tests
 	$(BIN)/python tools/check_template.py
 
 bench: setup

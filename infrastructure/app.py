@@ -6,7 +6,7 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from infrastructure.settings import STACK_NAME, DeploymentSettings, cdk_json_context
+from infrastructure.settings import CONTEXT_KEYS, STACK_NAME, DeploymentSettings, cdk_json_context
 from infrastructure.stack import MitosisStack
 
 __all__ = ["STACK_NAME", "build_app", "cdk_json_context"]
@@ -17,8 +17,7 @@ def build_app(context: dict[str, Any] | None = None, outdir: str | None = None) 
     context given on the CDK CLI's command line still wins, as in any CDK app."""
     app = cdk.App(context=cdk_json_context() if context is None else context, outdir=outdir)
     settings = DeploymentSettings.from_context({
-        key: app.node.try_get_context(key) for key in ("refresh_jobs", "polling")
-        if app.node.try_get_context(key) is not None
+        key: app.node.try_get_context(key) for key in CONTEXT_KEYS if app.node.try_get_context(key) is not None
     })
     MitosisStack(app, STACK_NAME, settings=settings,
                  description="stack-mitosis: refresh staging RDS trees from production")

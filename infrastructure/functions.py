@@ -55,6 +55,7 @@ class Fn(StrEnum):
     WAIT_RESTART = "WaitRestart"
     DELETE_OLD = "DeleteOld"
     PRUNE_SNAPSHOTS = "PruneSnapshots"
+    NOTIFY = "Notify"  # not a state: EventBridge invokes it when an execution ends (infrastructure/monitoring.py)
 
     @property
     def module(self) -> str:
@@ -92,11 +93,11 @@ class RefreshFunctions(Construct):
                 timeout=Duration.seconds(60), memory_size=256, tracing=lambda_.Tracing.ACTIVE,
                 log_group=logs.LogGroup(self, f"{fn.value}Logs", retention=logs.RetentionDays.ONE_MONTH),
                 environment={"POWERTOOLS_SERVICE_NAME": "mitosis", "POWERTOOLS_LOG_LEVEL": "INFO",
-                             **({"REFRESH_JOBS": jobs} if fn is Fn.DESCRIBE else {})},
+                             **({"REFRESH_JOBS": jobs} if fn in (Fn.DESCRIBE, Fn.NOTIFY) else {})},
             )
             for fn in Fn
         }
-        permissions = Permissions(self, settings.refresh_jobs)
+        permissions = Permissions(self, settings.refresh_jobs, notifications=settings.notifications)
         for fn, function in self.functions.items():
             permissions.grant(function, getattr(permissions, fn.module))
 

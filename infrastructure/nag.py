@@ -7,7 +7,8 @@ acknowledged one at a time (`AwsSolutions-IAM5[Resource::...]` names one wildcar
 of resource or a new function that breaks a rule fails the check until it is fixed, or acknowledged here.
 
 Fixed rather than acknowledged: the functions trace with X-Ray (Serverless-LambdaTracing) and the state machine
-logs every event, without execution data (AwsSolutions-SF1); it already traced (AwsSolutions-SF2).
+logs every event, without execution data (AwsSolutions-SF1); it already traced (AwsSolutions-SF2); the
+notification topic accepts only SSL publishers (AwsSolutions-SNS3).
 
 Acknowledgments are addressed by resource type (every Lambda function, every role, every policy, every rule),
 not by the construct ids of infrastructure/functions.py and workflow.py, so those can change freely.
@@ -31,6 +32,7 @@ from mitosis.models import (
     source_copy_prefix,
 )
 
+from infrastructure.functions import Fn
 from infrastructure.settings import STATE_MACHINE_NAME
 from infrastructure.stack import MitosisStack
 
@@ -54,6 +56,28 @@ IAM_ROLE = {
         "The AWS-maintained minimum for a function to write its own logs (logs:CreateLogGroup, CreateLogStream, "
         "PutLogEvents); each function's log group is the stack's, with a retention. Every call a handler makes is "
         "granted by its function's own inline policy."),
+}
+# The Notify function is the one EventBridge invokes, asynchronously, when an execution ends.
+NOTIFY_FUNCTION = {
+    **LAMBDA_FUNCTION,
+    "Serverless-LambdaDLQ": (
+        "Notify is invoked asynchronously by the rule on the state machine's status changes; Lambda retries a "
+        "failed invocation twice. A message that still could not be sent is not lost silently: the CloudWatch "
+        "alarm on failed and timed-out executions (AWS/States) notifies the same topic, the function's Errors "
+        "are on the dashboard, and the execution keeps its history for 90 days. A queue of undelivered "
+        "notifications would have no reader."),
+}
+NOTIFICATION_RULE = {
+    "Serverless-EventBusDLQ": (
+        "EventBridge retries delivering to Notify for 24 hours (the target's default retry policy). A "
+        "notification replayed later is worth little: the alarm on failed and timed-out executions notifies the "
+        "same topic independently, and `mitosis status` or the console show every execution."),
+}
+SNS_SUBSCRIPTION = {
+    "Serverless-SNSRedrivePolicy": (
+        "The subscriptions are people's email addresses (cdk.json notifications.emails). A message SNS could not "
+        "deliver to one would wait in a dead-letter queue that nobody reads; what is not lost is the execution "
+        "itself (its history, `mitosis status`, the console) and the alarm, which notifies every subscriber."),
 }
 EVENTS_RULE = {
     "Serverless-EventBusDLQ": (
@@ -185,11 +209,16 @@ def acknowledge(stack: MitosisStack) -> None:
     for resource in resources:
         kind = resource.cfn_resource_type
         if kind == "AWS::Lambda::Function":
-            _acknowledge(resource, LAMBDA_FUNCTION)
+            notify = cast(Any, resource).handler == Fn.NOTIFY.handler
+            _acknowledge(resource, NOTIFY_FUNCTION if notify else LAMBDA_FUNCTION)
         elif kind == "AWS::IAM::Role":
             _acknowledge(resource, IAM_ROLE)
         elif kind == "AWS::Events::Rule":
-            _acknowledge(resource, EVENTS_RULE)
+            # A schedule starts refreshes; the rule with an event pattern notifies of their ends.
+            scheduled = cast(Any, resource).schedule_expression is not None
+            _acknowledge(resource, EVENTS_RULE if scheduled else NOTIFICATION_RULE)
+        elif kind == "AWS::SNS::Subscription":
+            _acknowledge(resource, SNS_SUBSCRIPTION)
         elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             _acknowledge(resource, invoked | wildcards)
             # both kinds of policy have a policy_document (CfnPolicy, CfnManagedPolicy)

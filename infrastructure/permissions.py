@@ -33,7 +33,7 @@ from mitosis.models import (
     source_copy_prefix,
 )
 
-from infrastructure.settings import STATE_MACHINE_NAME
+from infrastructure.settings import STATE_MACHINE_NAME, TOPIC_NAME, Notifications
 
 Statements = list[iam.PolicyStatement]
 READS = ["rds:Describe*", "rds:List*"]
@@ -50,9 +50,10 @@ LONGEST = {"AWS::Partition": "aws-us-gov", "AWS::Region": "ap-southeast-5", "AWS
 
 
 class Permissions(Construct):
-    def __init__(self, scope: Construct, jobs: list[RefreshJob]) -> None:
+    def __init__(self, scope: Construct, jobs: list[RefreshJob], notifications: Notifications | None = None) -> None:
         super().__init__(scope, "Permissions")
         self.jobs = jobs
+        self.notifications = notifications or Notifications()
         self.stack = Stack.of(scope)
 
     # --- attaching ------------------------------------------------------------------------------------------
@@ -353,6 +354,15 @@ class Permissions(Construct):
     def prune_snapshots(self) -> Statements:
         return [self._allow(["rds:DescribeDBSnapshots"], ["*"]),
                 self._allow(["rds:DeleteDBSnapshot"], self._final_snapshots() + self._source_copies())]
+
+    def notify(self) -> Statements:
+        # The finished execution (the event names it; its history says where it failed), and the topic, by
+        # name as the state machine is: the topic's policy does not depend on this role either.
+        executions = self._arn("states", "execution", f"{STATE_MACHINE_NAME}:*")
+        topic = self.notifications.topic_arn or self.stack.format_arn(
+            service="sns", resource=TOPIC_NAME, arn_format=ArnFormat.NO_RESOURCE_NAME)
+        return [self._allow(["states:DescribeExecution", "states:GetExecutionHistory"], [executions]),
+                self._allow(["sns:Publish"], [topic])]
 
 
 def _render(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from mitosis.models import OLD_PREFIX, TEMP_PREFIX, RefreshJob
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -13,6 +13,12 @@ CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 STACK_NAME = "StackMitosis"
 # The state machine's name, fixed so policies can name it without depending on it.
 STATE_MACHINE_NAME = "stack-mitosis-refresh"
+# The notification topic the stack creates (unless cdk.json names one), fixed for the same reason.
+TOPIC_NAME = "stack-mitosis-notifications"
+
+
+# The cdk.json context keys a deployment reads.
+CONTEXT_KEYS = ("refresh_jobs", "polling", "notifications")
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -44,9 +50,19 @@ class Polling(Strict):
         return max(1, (timeout_s or self.timeout_s) // self.interval_s)
 
 
+class Notifications(Strict):
+    """Where the message about each finished refresh goes: the topic the stack creates, or `topic_arn` (an
+    existing topic, in the stack's region); `emails` are subscribed to it (each confirms by email first)."""
+
+    topic_arn: str | None = Field(default=None,
+                                  pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]{1,256}$")
+    emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(default_factory=list)
+
+
 class DeploymentSettings(Strict):
     refresh_jobs: list[RefreshJob] = Field(min_length=1)
     polling: Polling = Field(default_factory=Polling)
+    notifications: Notifications = Field(default_factory=Notifications)
 
     @model_validator(mode="after")
     def _names_do_not_overlap(self) -> DeploymentSettings:
@@ -68,4 +84,4 @@ class DeploymentSettings(Strict):
 
     @classmethod
     def from_context(cls, context: dict[str, Any]) -> DeploymentSettings:
-        return cls.model_validate({key: context[key] for key in ("refresh_jobs", "polling") if key in context})
+        return cls.model_validate({key: context[key] for key in CONTEXT_KEYS if key in context})

@@ -49,7 +49,7 @@ from simulator.rds import Forward, RdsSimulator
 from simulator.ssm import SsmSimulator
 from simulator.world import load_world, region_of, validate_world
 
-RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions", "kms"})
+RECORDED_SERVICES = frozenset({"rds", "ssm", "ecs", "ec2", "secretsmanager", "stepfunctions", "kms", "sns"})
 MASK = "****"
 # moto draws resource ids (EC2 instances, ECS tasks...) from one random generator: seeded, runs repeat.
 SEED = 20260101
@@ -174,6 +174,11 @@ class SimulatedAWS:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+    def add_simulator(self, service: str, simulator: ServiceSimulator) -> None:
+        """Answer `service`'s calls in the world's region with `simulator` from now on (one moto cannot give,
+        such as the deployed stack's outputs: simulator.cloudformation)."""
+        self._simulators[service] = simulator
 
     @contextmanager
     def recording(self, function: str | None = None) -> Iterator[None]:

@@ -1,4 +1,5 @@
-"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`.
+"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`; the
+commands for people (plan, start, status, history) are operate/cli.py's.
 
 Exit codes: 0 when the last execution SUCCEEDED, 1 when it failed, 2 for unusable arguments or files.
 Progress goes to stderr, the report to --report.
@@ -12,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+import operate.cli as operate
+from simulator import timeline
 from simulator.runner import Simulation, StateEvent
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -32,15 +35,19 @@ def main(argv: list[str] | None = None) -> int:
     simulate.add_argument("--attempts", type=int, default=1, help="executions to start while they fail (default 1)")
     simulate.add_argument("--runs", type=int, default=1,
                           help="refreshes one after another, each when the previous has ended (default 1)")
-    simulate.add_argument("--report", help="where to write the JSON report")
+    simulate.add_argument("--report", help="where to write the JSON report (and, beside it as .svg, its timeline)")
     simulate.add_argument("--context", help="JSON file of CDK context to deploy with instead of the default")
     simulate.add_argument("--quiet", action="store_true", help="no progress on stderr")
     demo = commands.add_parser("demo", help="refresh the bundled example world, showing each step")
-    demo.add_argument("--report", help="where to write the JSON report")
+    demo.add_argument("--report", help="where to write the JSON report (and, beside it as .svg, its timeline)")
+    demo.add_argument("--timeline", help="where to write the timeline (SVG; default: beside the report)")
+    operate.add_commands(commands)  # plan, start, status, history: operate/cli.py
     args = parser.parse_args(argv)
+    if args.command in operate.COMMANDS:
+        return operate.run(args)
     try:
         if args.command == "demo":
-            return run_demo(args.report)
+            return run_demo(args.report, args.timeline)
         return run_simulate(args)
     except UsageError as error:
         fail(str(error))
@@ -75,8 +82,11 @@ def run_simulate(args: argparse.Namespace) -> int:
     if not args.quiet:
         simulation.on_state = Progress(sys.stderr).state
         simulation.on_attempt = Progress(sys.stderr).attempt
+        simulation.on_notification = Progress(sys.stderr).notification
     report = execute(simulation)
     write_report(report, args.report)
+    if args.report:
+        write_timeline(report, timeline.svg_path_for(args.report), _title(simulation.execution_input))
     return 0 if report["status"] == "SUCCEEDED" else 1
 
 
@@ -94,6 +104,20 @@ def write_report(report: dict[str, Any], path: str | None) -> None:
         Path(path).write_text(json.dumps(report, indent=2, default=str))
 
 
+def write_timeline(report: dict[str, Any], path: str, title: str) -> None:
+    """The refresh as a picture (simulator.timeline)."""
+    try:
+        Path(path).write_text(timeline.render(report, title))
+    except OSError as error:
+        raise UsageError(f"cannot write the timeline {path}: {error.strerror}") from None
+
+
+def _title(execution_input: Any) -> str:
+    if isinstance(execution_input, dict) and isinstance(execution_input.get("target"), str):
+        return f"stack-mitosis: refresh of {execution_input['target']} from {execution_input.get('source')}"
+    return "stack-mitosis refresh"
+
+
 class Progress:
     """Each state as it starts and ends, on virtual time, for a person following along."""
 
@@ -101,10 +125,14 @@ class Progress:
         self.stream = stream
 
     def state(self, event: StateEvent) -> None:
+        acts_on = f"  {event.subject}" if event.subject else ""
         if event.kind == "entered":
-            print(f"  {clock_time(event.t)}  attempt {event.attempt}  > {event.name}", file=self.stream)
+            print(f"  {clock_time(event.t)}  attempt {event.attempt}  > {event.name}{acts_on}", file=self.stream)
         elif not event.name.startswith(("Wait for", "Dry run?", "Serves replicas?", "Restart hook?")):
-            print(f"  {clock_time(event.t)}  attempt {event.attempt}  < {event.name} done", file=self.stream)
+            print(f"  {clock_time(event.t)}  attempt {event.attempt}  < {event.name} done{acts_on}", file=self.stream)
+
+    def notification(self, message: dict[str, Any]) -> None:
+        print(f"  notified: {message['subject']}", file=self.stream)
 
     def attempt(self, number: int, result: dict[str, Any]) -> None:
         line = f"attempt {number}: {result['status']} after {clock_time(result['duration_s'])} (virtual)"
@@ -118,7 +146,7 @@ def clock_time(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def run_demo(report_path: str | None) -> int:
+def run_demo(report_path: str | None, timeline_path: str | None = None) -> int:
     world = read_json(str(EXAMPLES / "world-example.json"), "world")
     execution_input = read_json(str(EXAMPLES / "input-example.json"), "input")
     out = sys.stderr
@@ -127,14 +155,18 @@ def run_demo(report_path: str | None) -> int:
     before = {i["DBInstanceIdentifier"]: {**i, "data_origin": i["DBInstanceIdentifier"]}
               for i in world["rds"]["instances"]}
     print_graph("Before", before, out)
-    simulation = Simulation(world=world, execution_input=execution_input,
-                            on_state=Progress(out).state, on_attempt=Progress(out).attempt)
+    simulation = Simulation(world=world, execution_input=execution_input, on_state=Progress(out).state,
+                            on_attempt=Progress(out).attempt, on_notification=Progress(out).notification)
     report = execute(simulation)
     after = {i["DBInstanceIdentifier"]: i for i in report["instances"]}
     print_graph("\nAfter", after, out)
     print(f"\n{report['status']} in {clock_time(report['duration_s'])} of virtual time; "
           f"names without an available database: {report.get('downtime_s')} s", file=out)
     write_report(report, report_path)
+    timeline_path = timeline_path or (timeline.svg_path_for(report_path) if report_path else None)
+    if timeline_path:
+        write_timeline(report, timeline_path, _title(execution_input))
+        print(f"timeline: {timeline_path}", file=out)
     return 0 if report["status"] == "SUCCEEDED" else 1
 
 

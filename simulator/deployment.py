@@ -14,13 +14,16 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from mitosis.models import RefreshJob
 from pydantic import ValidationError
 
 from infrastructure.settings import STACK_NAME, STATE_MACHINE_NAME, DeploymentSettings
+
+if TYPE_CHECKING:
+    from simulator.monitoring import Monitoring
 
 ACCOUNT_ID = "123456789012"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +38,7 @@ class Deployment:
     state_machine_arn: str
     functions: dict[str, str]  # logical id -> function name
     template: dict[str, Any]
+    monitoring: Monitoring | None = None  # the topic, the rules, the alarms, the stack's outputs
 
 
 def simulated_context(execution_input: Any, base: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +107,8 @@ def resolve(value: Any, region: str, function_arns: dict[str, str]) -> Any:
 
 
 def deploy(template: dict[str, Any], region: str) -> Deployment:
-    """Create the template's Lambda functions and state machine in moto (inside an active mock_aws)."""
+    """Create the template's Lambda functions, state machine and monitoring (simulator.monitoring) in moto
+    (inside an active mock_aws)."""
     iam = boto3.client("iam", region_name=region)
     role_arn = iam.create_role(RoleName="mitosis-simulated", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     lambda_client = boto3.client("lambda", region_name=region)
@@ -117,16 +122,21 @@ def deploy(template: dict[str, Any], region: str) -> Deployment:
         created = lambda_client.create_function(
             FunctionName=name, Runtime=props["Runtime"], Role=role_arn, Handler=props["Handler"],
             Code={"ZipFile": _placeholder_zip()}, Timeout=props.get("Timeout", 60),
-            Environment={"Variables": props.get("Environment", {}).get("Variables", {})},
+            # A variable naming a resource created later (the topic) is set once it exists (simulator.monitoring).
+            Environment={"Variables": {k: v for k, v in props.get("Environment", {}).get("Variables", {}).items()
+                                       if isinstance(v, str)}},
         )
         function_arns[logical_id] = created["FunctionArn"]
         functions[logical_id] = name
-    machine = next(r for r in resources.values() if r["Type"] == "AWS::StepFunctions::StateMachine")
+    machine_id, machine = next((k, r) for k, r in resources.items() if r["Type"] == "AWS::StepFunctions::StateMachine")
     definition = resolve(machine["Properties"]["DefinitionString"], region, function_arns)
     sfn = boto3.client("stepfunctions", region_name=region)
     arn = sfn.create_state_machine(name=STATE_MACHINE_NAME, definition=definition,
                                    roleArn=role_arn)["stateMachineArn"]
-    return Deployment(state_machine_arn=arn, functions=functions, template=template)
+    from simulator.monitoring import deploy_monitoring  # it renders ARNs with this module's resolve
+
+    monitoring = deploy_monitoring(template, region, {**function_arns, machine_id: arn})
+    return Deployment(state_machine_arn=arn, functions=functions, template=template, monitoring=monitoring)
 
 
 def _placeholder_zip() -> bytes:

@@ -345,6 +345,12 @@ def _list_executions(params: dict[str, Any], arns: Arns, call: Call) -> list[Aut
     return [_pair("states:ListExecutions", params["stateMachineArn"])]
 
 
+def _publish(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    if not params.get("TopicArn"):  # a phone number or a mobile endpoint: never sent
+        raise UnmappedCall("sns Publish without TopicArn is not mapped")
+    return [_pair("sns:Publish", params["TopicArn"])]
+
+
 AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("rds", "DescribeDBInstances"): _describe("rds:DescribeDBInstances", "db", "DBInstanceIdentifier"),
     ("rds", "DescribeAccountAttributes"): _everything("rds:DescribeAccountAttributes"),
@@ -380,6 +386,9 @@ AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("stepfunctions", "ListExecutions"): _list_executions,
     ("stepfunctions", "DescribeExecution"):
         lambda params, arns, call: [_pair("states:DescribeExecution", params["executionArn"])],
+    ("stepfunctions", "GetExecutionHistory"):
+        lambda params, arns, call: [_pair("states:GetExecutionHistory", params["executionArn"])],
+    ("sns", "Publish"): _publish,
 }
 
 

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from mitosis.history import Reader
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
 from infrastructure.settings import cdk_json_context
 from simulator.aws import SimulatedAWS
 from simulator.clock import VirtualClock
 from simulator.deployment import ACCOUNT_ID, deploy, simulated_context, synthesize
+from simulator.eventbridge import EventBus, execution_status_change
 from simulator.iam import Statement, policy_of
 from simulator.lambdas import handlers_in_process
 from simulator.latency import world_start
@@ -41,6 +43,22 @@ class StateEvent:
     t: float
     kind: str  # "entered" | "exited"
     name: str
+    subject: str = ""  # what the state acts on ("temp-x -> x" for a rename), when it says
+
+
+@dataclass
+class Notified:
+    """What the notifications of a simulation did: the Notify function's calls, and deliveries that failed."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def messages(self) -> list[dict[str, Any]]:
+        """The messages published to the topic, in order: `{"subject", "message", "status"}`."""
+        return [{"subject": call["params"].get("Subject"), "message": call["params"].get("Message"),
+                 "status": call["params"].get("MessageAttributes", {}).get("status", {}).get("StringValue")}
+                for call in self.calls if (call["service"], call["operation"]) == ("sns", "Publish")
+                and call["error"] is None]
 
 
 @dataclass
@@ -54,6 +72,8 @@ class Simulation:
     context: dict[str, Any] | None = None
     on_state: Callable[[StateEvent], None] = lambda event: None
     on_attempt: Callable[[int, dict[str, Any]], None] = lambda attempt, result: None
+    # Each message published to the notification topic (`{"subject", "message", "status"}`), as it is.
+    on_notification: Callable[[dict[str, Any]], None] = lambda notification: None
     clock: VirtualClock = field(init=False, default_factory=VirtualClock)  # set again when the run starts
     # What each function may do, from the synthesized template: tests pass a variation (a grant removed) to
     # see the simulated account refuse what AWS would.
@@ -75,8 +95,10 @@ class Simulation:
         with aws, self.clock.install(), self.clock.participate():
             deployment = deploy(template, region)
             sfn = boto3.client("stepfunctions", region_name=region)
+            self._bus = EventBus(region)
             attempts: list[dict[str, Any]] = []
             states: list[dict[str, Any]] = []
+            notified = Notified()
             with handlers_in_process(aws.recording):
                 for _ in range(self.runs):
                     for _ in range(self.attempts):
@@ -86,7 +108,16 @@ class Simulation:
                         result["instances"] = aws.instances_report()
                         attempts.append(result)
                         states.extend(attempt_states)
+                        # The execution's end goes to EventBridge: the Notify function's calls are its own, not
+                        # the refresh's (`calls`), so they are kept apart.
+                        mark = len(aws.calls)
+                        notified.failures += self._status_changed(sfn, self._execution_arn)
+                        sent = len(notified.messages())
+                        notified.calls += aws.calls[mark:]
+                        del aws.calls[mark:]
                         self.on_attempt(number, result)
+                        for message in notified.messages()[sent:]:
+                            self.on_notification(message)
                         if result["status"] == "SUCCEEDED":
                             break
             end = attempts[-1]["ended_s"]
@@ -102,20 +133,28 @@ class Simulation:
                 "status_history": aws.status_history(until=end),
                 "iam_enforced": True,
                 "denied": aws.denied,
+                "notifications": notified.messages(),
+                "notification_calls": notified.calls,
+                "notification_failures": notified.failures,
             }
 
     def _execute(self, sfn: Any, state_machine_arn: str, number: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         started = self.clock.now()
         arn = sfn.start_execution(stateMachineArn=state_machine_arn, name=f"refresh-attempt-{number}",
                                   input=json.dumps(self.execution_input))["executionArn"]
-        seen = 0
+        self._execution_arn = arn
+        self._status_changed(sfn, arn)  # RUNNING: no rule of the stack's matches it
+        seen, reader = 0, Reader()
         while True:
             description = sfn.describe_execution(executionArn=arn)
             events = _history(self.world_region, arn)
-            for event in events[seen:]:
-                self._announce(number, event)
+            reader.add(events[seen:])
             seen = len(events)
-            if description["status"] in TERMINAL:
+            finished = description["status"] in TERMINAL
+            for step in reader.steps(final=finished):
+                self.on_state(StateEvent(attempt=number, t=seconds(self.clock, step.at), kind=step.kind,
+                                         name=step.name, subject=step.subject))
+            if finished:
                 break
             self.clock.sleep(POLL_S)
         states = _states(events, number, self.clock)
@@ -129,17 +168,17 @@ class Simulation:
             result["error"], result["cause"] = _failure(description, events)
         return result, states
 
+    def _status_changed(self, sfn: Any, arn: str) -> list[dict[str, Any]]:
+        """Put the execution's "Step Functions Execution Status Change" event on the simulated EventBridge
+        (simulator.eventbridge); the failed deliveries."""
+        event = execution_status_change(sfn.describe_execution(executionArn=arn), self.world_region, ACCOUNT_ID)
+        return [{"execution": arn, "status": event["detail"]["status"], "rule": delivery.rule,
+                 "target": delivery.target, "error": delivery.error}
+                for delivery in self._bus.put(event) if delivery.error]
+
     @property
     def world_region(self) -> str:
         return str(self.world.get("region", "us-east-1"))
-
-    def _announce(self, number: int, event: dict[str, Any]) -> None:
-        kind = event["type"]
-        for suffix, label, details in (("StateEntered", "entered", "stateEnteredEventDetails"),
-                                       ("StateExited", "exited", "stateExitedEventDetails")):
-            if kind.endswith(suffix):
-                t = seconds(self.clock, event["timestamp"])
-                self.on_state(StateEvent(attempt=number, t=t, kind=label, name=event[details]["name"]))
 
     def _target_tree(self) -> list[str]:
         target = self.execution_input.get("target") if isinstance(self.execution_input, dict) else None

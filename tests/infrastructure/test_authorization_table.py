@@ -21,6 +21,7 @@ KEY = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890
 ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/rds-monitoring"
 SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:demo-password-AbCdEf"
 MACHINE = f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:stack-mitosis-refresh"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:stack-mitosis-notifications"
 
 # Each call the handlers make, with every parameter that changes what AWS authorizes, and what the simulated
 # AWS records with it (`implied`: what RDS takes from the source; `targets`: the instances a command reaches).
@@ -81,6 +82,9 @@ CALLS: dict[tuple[str, str], list[dict[str, Any]]] = {
                                             "implied": {"ARN": SECRET, "KmsKeyId": KEY}}],
     ("stepfunctions", "ListExecutions"): [{"stateMachineArn": MACHINE, "statusFilter": "RUNNING"}],
     ("stepfunctions", "DescribeExecution"): [{"executionArn": MACHINE.replace("stateMachine", "execution") + ":e"}],
+    ("stepfunctions", "GetExecutionHistory"): [{"executionArn": MACHINE.replace("stateMachine", "execution") + ":e",
+                                                "includeExecutionData": True}],
+    ("sns", "Publish"): [{"TopicArn": TOPIC, "Subject": "s", "Message": "m"}],
 }
 PREFIX = {"stepfunctions": "states"}
 

@@ -95,7 +95,8 @@ JUSTIFIED_UNUSED = {
 
 @dataclass(frozen=True)
 class Replay:
-    """One simulated refresh: the calls its functions made, and the deployment's template."""
+    """One simulated refresh: the calls its functions made (the Notify function's when each execution ended too),
+    and the deployment's template."""
 
     region: str
     source: str
@@ -124,7 +125,7 @@ def replay(scenario: str) -> Replay:
     # The runner synthesizes the same context: the template is the cached one the simulation ran.
     template = synthesize(simulated_context(execution_input, cdk_json_context()))
     return Replay(region=world["region"], source=execution_input["source"], target=execution_input["target"],
-                  template=template, calls=report["calls"])
+                  template=template, calls=report["calls"] + report["notification_calls"])
 
 
 def example_policies() -> tuple[str, dict[str, list[Statement]]]:
@@ -232,7 +233,7 @@ def test_no_function_is_granted_what_no_replayed_call_uses() -> None:
         callers |= {short(function) for function, _, _ in needs}
         for function, statements in policies.items():
             for statement in statements:
-                if statement["Effect"] != "Allow":
+                if statement["Effect"] != "Allow":  # the production Deny (NotAction)
                     continue
                 actions = as_list(statement["Action"])
                 # CloudWatch Logs and X-Ray are the Lambda runtime's (AWSLambdaBasicExecutionRole, active

@@ -16,8 +16,9 @@ from infrastructure.app import build_app
 
 SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:mitosis-demo-password-AbCdEf"
 # Every hook kind, a declared secret, a schedule, an account's own SSM document and an ECS task definition
-# named by family and by ARN.
+# named by family and by ARN; a notification topic of the account's, with email subscriptions.
 EVERY_GRANT: dict[str, Any] = {
+    "notifications": {"topic_arn": "arn:aws:sns:us-west-2:123456789012:ops-alerts", "emails": ["ops@example.com"]},
     "refresh_jobs": [
         {"name": "demo", "source": "mitosis-prod", "target": "mitosis-demo", "schedule": "cron(0 3 ? * SUN *)",
          "restart": {"type": "ssm", "document": "AWS-RunShellScript",
@@ -48,7 +49,8 @@ def findings(app: App, outdir: Path) -> list[str]:
                   for construct in violation["violatingConstructs"])
 
 
-@pytest.mark.parametrize("context", [EVERY_GRANT, None], ids=["every grant", "cdk.json"])
+@pytest.mark.parametrize("context", [EVERY_GRANT, None, {**EVERY_GRANT, "notifications": {"emails": ["a@b.example"]}}],
+                         ids=["every grant", "cdk.json", "the stack's own topic"])
 def test_every_finding_is_fixed_or_acknowledged(context: dict[str, Any] | None, tmp_path: Path) -> None:
     app = build_app(context, outdir=str(tmp_path))
     nag.apply(app)
@@ -65,7 +67,8 @@ def test_without_the_acknowledgments_the_packs_find_what_they_cover(tmp_path: Pa
             "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/jobs/*]",
             } <= rules
     # fixed, not acknowledged
-    assert not {rule for rule in rules if rule.startswith(("Serverless-LambdaTracing", "AwsSolutions-SF"))}
+    assert not {rule for rule in rules if rule.startswith(("Serverless-LambdaTracing", "AwsSolutions-SF",
+                                                           "AwsSolutions-SNS"))}
 
 
 def test_a_wildcard_on_a_mutating_action_is_not_acknowledged() -> None:

@@ -1,4 +1,4 @@
-"""Step Functions adapter: the other executions of this state machine."""
+"""Step Functions adapter: this state machine's other executions, and an execution's description and history."""
 
 from __future__ import annotations
 
@@ -25,3 +25,15 @@ class StepFunctions:
             except ValueError:
                 execution["input"] = None
         return described
+
+    def describe_execution(self, execution_arn: str) -> dict[str, Any]:
+        with aws_errors():
+            return dict(self._client().describe_execution(executionArn=execution_arn))
+
+    def history(self, execution_arn: str) -> list[dict[str, Any]]:
+        """Every event of the execution, oldest first, with its input and output (which say what each state
+        acted on). At most 25,000 events: 25 pages of 1,000."""
+        with aws_errors():
+            pages = self._client().get_paginator("get_execution_history").paginate(
+                executionArn=execution_arn, includeExecutionData=True, PaginationConfig={"PageSize": 1000})
+            return [event for page in pages for event in page["events"]]

@@ -5,12 +5,12 @@ from mitosis.adapters.ecs import Ecs
 from mitosis.adapters.ssm import Ssm
 from mitosis.errors import RestartFailed
 from mitosis.models import HookCheck
+from mitosis.recovery import RESTART_FAILED_KEPT
 from mitosis.runtime import lambda_handler
 from mitosis.steps.hooks import HookAdapters, settle
 
 adapters = HookAdapters(ecs=Ecs(), ssm=Ssm())
-HOW_TO_FINISH = ("The new data is in place and the old- tree is kept: restart the application by hand, then run "
-                 "the refresh again to delete the old- instances (or set on_restart_failure to rollback).")
+HOW_TO_FINISH = RESTART_FAILED_KEPT
 
 
 @lambda_handler(HookCheck)
