@@ -45,12 +45,15 @@ def test_plan_prints_a_readable_table_by_default(capsys: pytest.CaptureFixture[s
     assert code == 0
     assert lines[0].startswith("Flight plan: refresh mitosis-demo from mitosis-prod (")
     assert "generation plan" in lines[0]
-    assert lines[1].split() == ["#", "operation", "instance", "request"]
-    first = lines[2].split()
+    # the plan's notes (the clone method first), then one line per call under a header
+    assert lines[1].startswith("  note: Clone method: replica")
+    header = next(number for number, line in enumerate(lines) if not line.startswith("  note: ") and number)
+    assert lines[header].split() == ["#", "operation", "instance", "request"]
+    first = lines[header + 1].split()
     assert first[:3] == ["1", "CreateDBInstanceReadReplica", "temp-mitosis-demo"]
-    assert "SourceDBInstanceIdentifier=mitosis-prod," in lines[2]
+    assert "SourceDBInstanceIdentifier=mitosis-prod," in lines[header + 1]
     assert any(line.split()[1:3] == ["ModifyDBInstance", "mitosis-demo"] and "NewDBInstanceIdentifier=old-mitosis-demo"
-               in line for line in lines[2:])
+               in line for line in lines[header:])
     assert all(len(line) <= 160 for line in lines)
 
 
@@ -82,8 +85,9 @@ def test_a_plan_the_planner_refuses_exits_1_saying_why(capsys: pytest.CaptureFix
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--world", "/nonexistent/world.json", *PAIR], "mitosis: error: cannot read world /nonexistent/world.json"),
-    (["--world", WORLD_FILE, "--source", "mitosis-prod", "--target", "mitosis-prod-2"],
-     "mitosis: error: no deployment can refresh mitosis-prod-2 from mitosis-prod: "),
+    # a source inside the target's names (its replicas are named mitosis-qa-...): no deployment declares it
+    (["--world", WORLD_FILE, "--source", "mitosis-qa-1", "--target", "mitosis-qa"],
+     "mitosis: error: No refresh job from 'mitosis-qa-1' to 'mitosis-qa' is declared"),
     # Against an account, a pair no refresh job declares is refused before anything is read
     (["--region", "us-west-2", "--source", "mitosis-prod", "--target", "mitosis-qa"],
      "mitosis: error: No refresh job from 'mitosis-prod' to 'mitosis-qa' is declared"),
