@@ -10,9 +10,8 @@ from mitosis.models import DBInstance, Plan, RefreshRequest, ReplicationGraph
 from mitosis.planner import plan_refresh
 
 from infrastructure.settings import Polling
-from simulator.bench import cases as cases_module
 from simulator.bench.bound import critical_path_s, downtime_bound_s, modify_s, tree_of
-from simulator.bench.cases import CHAIN_LIMIT, cases, chain, fan_out
+from simulator.bench.cases import CHAIN_LIMIT, cases, chain, example, fan_out
 from simulator.bench.original import original_timing
 from simulator.bench.render import goals
 from simulator.bench.run import Result
@@ -150,14 +149,12 @@ def test_the_original_takes_a_modify_still_in_its_lag_at_the_first_check_for_don
 
 
 def test_the_mysql_case_is_the_real_account_tests_tree() -> None:
-    # the same text (tests/simulator is not a package: it cannot import tests/workflow)
-    def definitions(path: Path) -> list[str]:
-        text = path.read_text()
-        start = text.index("KEY = ")
-        return [line for line in text[start:text.index("\n}\n", start)].splitlines() if not line.startswith("#")]
-
-    real_account = Path(__file__).resolve().parents[1] / "workflow" / "test_real_account.py"
-    assert definitions(Path(str(cases_module.__file__))) == definitions(real_account)
+    # one copy, in simulator/examples, which both read (tests/simulator is not a package: it cannot import
+    # tests/workflow, so the test reads its text)
+    real_account = (Path(__file__).resolve().parents[1] / "workflow" / "test_real_account.py").read_text()
+    assert '"world-mysql-tree.json"' in real_account and '"input-orders.json"' in real_account
+    [mysql] = [case for case in cases() if case.name == "MySQL tree (real account)"]
+    assert (mysql.world, mysql.execution_input) == (example("world-mysql-tree.json"), example("input-orders.json"))
 
 
 def test_no_case_chains_more_replicas_than_rds_allows() -> None:
