@@ -10,7 +10,7 @@ from typing import Any
 
 from mitosis.models import Plan
 
-from simulator.bench.bound import builds, critical_path_s, downtime_bound_s, restart_s, tree_of
+from simulator.bench.bound import NAMED_BY, builds, created_id, critical_path_s, downtime_bound_s, restart_s, tree_of
 from simulator.bench.cases import Case
 from simulator.bench.original import original_timing
 from simulator.latency import Latency
@@ -73,11 +73,14 @@ def simulate(case: Case, **changes: Any) -> dict[str, Any]:
 
 def executed_plan(case: Case, report: dict[str, Any]) -> Plan:
     """The plan the refresh executed: a dry run's, as the Plan Lambda makes it from the same world and input
-    (the refresh's output does not carry it). Checked against the refresh: the same copies were created."""
+    (the refresh's output does not carry it). Checked against the refresh: the same copies were created, by the
+    same calls (a replica or a restore), and the same snapshot copy, which the bound counts too."""
     plan = Plan.model_validate(simulate(case, dry_run=True)["attempts"][-1]["output"])
-    planned = sorted(build.create.request["DBInstanceIdentifier"] for build in builds(plan))
-    created = sorted(call["params"]["DBInstanceIdentifier"] for call in report["calls"]
-                     if call["operation"] == "CreateDBInstanceReadReplica")
+    calls = [(build.create.op, build.create.request) for build in builds(plan)]
+    calls += [("CopyDBSnapshot", plan.snapshot_copy.request)] if plan.snapshot_copy else []
+    planned = sorted((op, created_id(op, request)) for op, request in calls)
+    created = sorted((call["operation"], created_id(call["operation"], call["params"])) for call in report["calls"]
+                     if call["operation"] in NAMED_BY)
     if planned != created:
         raise RuntimeError(f"{case.name}: the dry run plans {planned}, the refresh created {created}")
     return plan

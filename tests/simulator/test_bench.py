@@ -1,12 +1,13 @@
 """The benchmark's references, against hand computations on small plans the real planner makes (no simulation, no
-timing): the critical-path bound, the original's order, and the goals computed from the figures."""
+timing): the critical-path bound (a replica or a restored root), the original's order, and the goals computed from
+the figures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from mitosis.models import DBInstance, Plan, RefreshRequest, ReplicationGraph
+from mitosis.models import DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph
 from mitosis.planner import plan_refresh
 
 from infrastructure.settings import Polling
@@ -27,10 +28,12 @@ def group(name: str) -> list[dict[str, str]]:
 
 
 def plan_of(edges: dict[str, str], restart: dict[str, Any] | None = ECS, groups: dict[str, str] | None = None,
-            retention: dict[str, int] | None = None) -> Plan:
+            retention: dict[str, int] | None = None, clone: dict[str, Any] | None = None,
+            snapshots: tuple[DBSnapshot, ...] = (), **settings: Any) -> Plan:
     """The planner's plan for `staging` and its replicas ({replica: parent}), refreshed from `production`;
     `groups` gives instances a parameter group of their own (the others have the default one), `retention`
-    replicas backups of their own (staging keeps 2)."""
+    replicas backups of their own (staging keeps 2); `clone` is the request's clone method, `snapshots` those the
+    account has, `settings` staging's own (monitoring, a key...)."""
     groups, retention = groups or {}, {"staging": 2, **(retention or {})}
     children: dict[str, list[str]] = {}
     for name, parent in edges.items():
@@ -39,10 +42,13 @@ def plan_of(edges: dict[str, str], restart: dict[str, Any] | None = ECS, groups:
     instances = [DBInstance(DBInstanceIdentifier=name, ReadReplicaSourceDBInstanceIdentifier=parent,
                             ReadReplicaDBInstanceIdentifiers=children.get(name, []),
                             DBParameterGroups=group(groups.get(name, "default.mysql8.0")),
-                            BackupRetentionPeriod=7 if name == "production" else retention.get(name, 0), **MYSQL)
+                            BackupRetentionPeriod=7 if name == "production" else retention.get(name, 0), **MYSQL,
+                            **(settings if name == "staging" else {}))
                  for name, parent in parents.items()]
-    request = {"source": "production", "target": "staging", **({"restart": restart} if restart else {})}
-    return plan_refresh(ReplicationGraph(region="us-west-2", instances=instances), RefreshRequest.parse(request))
+    request = {"source": "production", "target": "staging", **({"restart": restart} if restart else {}),
+               **({"clone": clone} if clone else {})}
+    graph = ReplicationGraph(region="us-west-2", instances=instances, snapshots=list(snapshots))
+    return plan_refresh(graph, RefreshRequest.parse(request))
 
 
 # Hand figures of the default latency model (simulator/latency.py)
@@ -102,6 +108,55 @@ def test_a_name_is_down_at_least_from_its_old_instances_rename_to_the_end_of_its
 
 def test_the_tree_of_a_plan_names_each_copys_parent() -> None:
     assert tree_of(plan_of(chain(3))) == {"staging": None, "staging-1": "staging", "staging-2": "staging-1"}
+    # a point-in-time restore names its copy TargetDBInstanceIdentifier
+    assert tree_of(plan_of(chain(2), clone=PITR)) == {"staging": None, "staging-1": "staging"}
+
+
+# --- restored roots ----------------------------------------------------------------------------------------------
+
+PITR = {"method": "point_in_time"}
+# Figures of their own for the restores, so that a bound taking one latency for another fails
+RESTORES = Latency(restore_point_in_time=1400, restore_snapshot=1600, copy_snapshot=500)
+MONITORING: dict[str, Any] = {"MonitoringInterval": 60,
+                              "MonitoringRoleArn": "arn:aws:iam::123456789012:role/rds-monitoring"}
+KEY = "arn:aws:kms:us-west-2:123456789012:key/"
+
+
+def production_snapshot(key: str) -> DBSnapshot:
+    return DBSnapshot(DBSnapshotIdentifier="rds:production-2025-12-31-02-00", DBInstanceIdentifier="production",
+                      SnapshotType="automated", AllocatedStorage=100, Encrypted=True, KmsKeyId=key,
+                      SnapshotCreateTime="2025-12-31 02:00:00+00:00", **MYSQL)
+
+
+def test_a_restored_root_is_its_restore_its_backups_then_its_configure() -> None:
+    # staging keeps its 2 days of backups: the restore comes with them (`creating`, then `backing-up`); its
+    # monitoring, which no restore takes, is a modify (the lag, then `configuring-enhanced-monitoring`)
+    plan = plan_of({"staging-1": "staging"}, clone=PITR, **MONITORING)
+    assert plan.root is not None and plan.root.promote is None and plan.snapshot_copy is None
+    assert plan.root.create.op == "RestoreDBInstanceToPointInTime"
+    assert plan.root.configure is not None and "MonitoringInterval" in plan.root.configure.request
+    restore = 1400 + BACKUPS + (LAG + RESTORES.modify)
+    assert critical_path_s(plan, RESTORES) == restore + CREATE + TAIL == 4790
+
+
+def test_a_restore_without_a_retention_in_its_request_still_turns_backups_on() -> None:
+    # staging has none: the request leaves the retention out, and the simulated RDS takes production's (7)
+    plan = plan_of({}, clone=PITR, retention={"staging": 0})
+    assert plan.root is not None and "BackupRetentionPeriod" not in plan.root.create.request
+    assert critical_path_s(plan, RESTORES) == 1400 + BACKUPS + TAIL
+
+
+def test_a_snapshot_restore_waits_for_the_copy_with_the_targets_key() -> None:
+    # a restore keeps its snapshot's key: production's snapshot is copied with staging's key first
+    snapshot = production_snapshot(KEY + "production")
+    plan = plan_of({}, clone={"method": "snapshot"}, snapshots=(snapshot,), StorageEncrypted=True,
+                   KmsKeyId=KEY + "staging")
+    assert plan.snapshot_copy is not None and plan.snapshot_copy.request["KmsKeyId"] == KEY + "staging"
+    assert critical_path_s(plan, RESTORES) == 500 + 1600 + BACKUPS + TAIL == 4140
+    # with the snapshot's own key, no copy
+    same_key = plan_of({}, clone={"method": "snapshot"}, snapshots=(snapshot,), StorageEncrypted=True,
+                       KmsKeyId=KEY + "production")
+    assert same_key.snapshot_copy is None and critical_path_s(same_key, RESTORES) == 1600 + BACKUPS + TAIL
 
 
 # --- the original's order (docs/original.md) -------------------------------------------------------------------
@@ -187,3 +242,4 @@ def test_the_goals_are_computed_from_the_figures() -> None:
     # one polling interval over the bound is allowed, not more
     edge = goals([result("4 (fan-out)", down=1230 + polling.interval_s)], polling)
     assert edge[1][1] is True
+
