@@ -1,6 +1,6 @@
 """The benchmark's references, against hand computations on small plans the real planner makes (no simulation, no
-timing): the critical-path bound (a replica or a restored root), the original's order, and the goals computed from
-the figures."""
+timing): the critical-path bound (a replica or a restored root), the original's order (a replica or a restored
+root), and the goals computed from the figures."""
 
 from __future__ import annotations
 
@@ -198,6 +198,16 @@ def test_the_original_takes_a_modify_still_in_its_lag_at_the_first_check_for_don
     total, _ = original_timing(tree(chain(3)), 0, Latency(modify_lag=90))
     rename = 60 * 12  # 90 + 600 s, seen at 720 s: a rename is done only once the new name is there
     assert total == ORIGINAL_ROOT + 2 * (CREATE + 60) + 6 * rename
+
+
+def test_the_originals_restore_comes_with_backups_then_a_modify_turns_its_monitoring_on() -> None:
+    # the restore of production's latest snapshot (no retention: the default 1) is `creating` 1500 s then
+    # `backing-up` 300 s, seen at 1800 s; the modify's monitoring is the lag + 120 s, seen at 180 s
+    total, down = original_timing(tree({"staging-1": "staging"}), 0, LATENCY, restored=True, monitoring=True)
+    assert total == 1800 + 180 + (CREATE + 60) + 4 * ORIGINAL_RENAME == 5880
+    assert down == 2 * ORIGINAL_RENAME + RENAME
+    # without monitoring its modify changes no status: one sleep
+    assert original_timing(tree({}), 0, LATENCY, restored=True)[0] == 1800 + 60 + 2 * ORIGINAL_RENAME
 
 
 # --- the cases and the goals -------------------------------------------------------------------------------------
