@@ -104,7 +104,12 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "simulator/examples/world-example.json with input-example.json (the primary has a parameter group of its "
         "own). The MySQL tree is the one of "
         "tests/workflow/test_real_account.py: customer-managed keys, enhanced monitoring, log exports, a primary "
-        "and a replica with parameter groups of their own, no restart.",
+        "and a replica with parameter groups of their own, no restart. The restore cases clone it by another "
+        "method (lambdas/mitosis/planner.py, choose_clone): with the target in a VPC of its own "
+        "(world-other-vpc.json, Performance Insights under a key of its own), `auto` restores production to its "
+        "latest restorable time (point_in_time), and the snapshot method restores production's newest automated "
+        "snapshot, copied first with the target's key; in world-shared-snapshot.json production is in another "
+        "account, which shares an encrypted snapshot: copied with the target's key, then restored.",
         "",
         "## Time and downtime",
         "",
@@ -116,7 +121,10 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "the root's new group in effect, so its reboot takes nothing), the slowest branch of replicas (each: "
         "create_read_replica, its configure when planned: modify_lag, + enable_backups when it turns backups on, "
         "and its reboot when planned: reboot, which has no lag), the slowest name's two renames (each modify_lag "
-        "+ rename), the restart and the deletes. **ratio** = refresh / bound.",
+        "+ rename), the restart and the deletes. A restored root instead: the snapshot copy when planned "
+        "(copy_snapshot), the restore (restore_point_in_time or restore_snapshot) + enable_backups (it restores "
+        "with backups on), then its configure (what a restore cannot set: enhanced monitoring is modify_lag + "
+        "modify). **ratio** = refresh / bound.",
         "- Above the bound, the refresh waits for polling only: a check comes first_check_s after its request, "
         f"then every {polling.interval_s} s, so a {latency.modify_lag:g} s configure is seen at "
         f"{polling.first_check('modify')} s, and the root's reboot, planned but made unnecessary by the promote, "
@@ -154,7 +162,7 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         f"(scheduled, started, failed), so a wait that ran to the {polling.timeout_s} s timeout would add "
         f"{3 * polling.max_attempts():,}.",
         "- The plan: a dry run's with the same world and input (the planner is pure; the refresh created the same "
-        "copies).",
+        "copies by the same calls, a replica or a restore, and the same snapshot copy).",
         "- The original's order ([docs/original.md](original.md)), modelled, not run (simulator/bench/original.py): "
         f"one operation at a time, each waited for by a {POLL_S} s sleep then a check every {POLL_S} s; the root "
         "is created, promoted without parameters (AWS's default retention turns backups on: promote + "

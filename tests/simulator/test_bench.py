@@ -1,12 +1,13 @@
-"""The benchmark's references, against hand computations on small plans the real planner makes (no simulation, no
-timing): the critical-path bound (a replica or a restored root), the original's order (a replica or a restored
-root), and the goals computed from the figures."""
+"""The benchmark's references, against hand computations on small plans the real planner makes: the critical-path
+bound (a replica or a restored root), the original's order, and the goals computed from the figures; and the
+restore cases on the simulator, each at least its bound (virtual time only: no timing of real seconds)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pytest
 from mitosis.models import DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph
 from mitosis.planner import plan_refresh
 
@@ -14,8 +15,8 @@ from infrastructure.settings import Polling
 from simulator.bench.bound import critical_path_s, downtime_bound_s, modify_s, tree_of
 from simulator.bench.cases import CHAIN_LIMIT, cases, chain, example, fan_out
 from simulator.bench.original import original_timing
-from simulator.bench.render import goals
-from simulator.bench.run import Result
+from simulator.bench.render import RATIO_GOAL, goals
+from simulator.bench.run import Result, run_case
 from simulator.latency import Latency
 
 LATENCY = Latency()
@@ -53,6 +54,7 @@ def plan_of(edges: dict[str, str], restart: dict[str, Any] | None = ECS, groups:
 
 # Hand figures of the default latency model (simulator/latency.py)
 CREATE, PROMOTE, BACKUPS, LAG, RENAME, REBOOT, DELETE, ECS_ROLLOUT = 1200, 300, 300, 30, 600, 120, 300, 180
+RESTORE, COPY, MODIFY = 1500, 600, 120  # either restore; a snapshot copy; a modify's own status
 ROOT = CREATE + PROMOTE + BACKUPS  # clone, promote turning backups on
 TAIL = 2 * (LAG + RENAME) + ECS_ROLLOUT + DELETE  # two renames, the restart, the deletes
 
@@ -61,6 +63,8 @@ def test_the_default_latency_model_is_the_one_of_the_hand_figures() -> None:
     assert (LATENCY.create_read_replica, LATENCY.promote, LATENCY.enable_backups, LATENCY.modify_lag, LATENCY.rename,
             LATENCY.reboot, LATENCY.delete, LATENCY.ecs_deployment) == (CREATE, PROMOTE, BACKUPS, LAG, RENAME,
                                                                          REBOOT, DELETE, ECS_ROLLOUT)
+    assert (LATENCY.restore_point_in_time, LATENCY.restore_snapshot, LATENCY.copy_snapshot, LATENCY.modify) == (
+        RESTORE, RESTORE, COPY, MODIFY)
 
 
 def test_a_modify_takes_its_lag_then_the_status_of_its_changes_as_the_simulated_rds_applies_them() -> None:
@@ -253,3 +257,25 @@ def test_the_goals_are_computed_from_the_figures() -> None:
     edge = goals([result("4 (fan-out)", down=1230 + polling.interval_s)], polling)
     assert edge[1][1] is True
 
+
+# The restore cases on the simulator (virtual time; each runs a refresh and its dry run): the orders tree, whose
+# root is restored with its backups and then configured with its monitoring, and whose reports replica gets its
+# own parameter group (configured, then rebooted); no restart.
+RESTORED_ROOT = RESTORE + BACKUPS + (LAG + MODIFY)
+ORDERS_REST = (CREATE + LAG + REBOOT) + 2 * (LAG + RENAME) + DELETE
+ORIGINAL_RESTORED = 1800 + 180 + (CREATE + 60) + 4 * ORIGINAL_RENAME  # see the original's restore above
+RESTORE_CASES = {
+    "other VPC: point_in_time restore": (RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
+    "other VPC: snapshot restore (copied)": (COPY + RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
+    "shared snapshot: copied, restored": (COPY + RESTORED_ROOT + ORDERS_REST, None),  # no equivalent
+}
+
+
+@pytest.mark.parametrize("name", RESTORE_CASES)
+def test_a_restore_case_counts_its_copy_and_restore_and_takes_at_least_its_bound(name: str) -> None:
+    [case] = [case for case in cases() if case.name == name]
+    result = run_case(case, LATENCY)
+    bound, original = RESTORE_CASES[name]
+    assert result.bound_s == bound
+    assert bound <= result.duration_s <= RATIO_GOAL * bound
+    assert result.original_s == original
