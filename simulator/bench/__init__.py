@@ -3,10 +3,10 @@ costs, on the simulator.
 
 Every case runs the synthesized state machine with the real handlers against the simulated AWS, with the
 default latency model (simulator.latency.Latency), and is compared with two references computed from the plan it
-executed and the same latency model: the critical-path bound, and the original tool's order. One module per
-concern:
+executed and the same latency model: the critical-path bound, and the original tool's order (where the original
+has an equivalent). One module per concern:
 
-- cases.py: the trees, the example world and the MySQL tree;
+- cases.py: the trees, the example world, the MySQL tree, and that tree restored (point in time, snapshot);
 - bound.py: the critical-path bound of the executed plan, which no order of its operations can beat;
 - original.py: the original tool's order (docs/original.md), modelled: it cannot run on the simulator, and its
   order is simple enough to add up;

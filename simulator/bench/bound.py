@@ -6,6 +6,9 @@ needs it).
 
     root     = create_read_replica + configure + promote (+ enable_backups when the promote turns backups on)
                (the root's reboot takes no time: the promote's own reboot puts its new parameter group in effect)
+               or, restored: copy_snapshot (when the plan copies the snapshot first)
+               + restore_point_in_time or restore_snapshot (+ enable_backups when the restore turns backups on)
+               + configure (what a restore cannot set: monitoring, Performance Insights...)
     replica  = its parent + create_read_replica + configure + reboot (when the plan has it)
     bound    = the slowest copy + the slowest swap (a name's renames, one after the other)
                + the restart + delete (the old instances all at once)
@@ -25,10 +28,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mitosis.models import CopyBuild, Plan, RestartHook, RootBuild
+from mitosis.models import Call, CopyBuild, Plan, RestartHook, RootBuild
 
 from simulator.latency import Latency
 from simulator.rds.modify import split, status_of
+
+# The calls that create a copy, and the Latency field of the `creating` each starts (simulator/rds/simulator.py).
+CREATES = {"CreateDBInstanceReadReplica": "create_read_replica",
+           "RestoreDBInstanceToPointInTime": "restore_point_in_time",
+           "RestoreDBInstanceFromDBSnapshot": "restore_snapshot"}
+# The request key that names what each call creates: the copies, and the snapshot copy a restore may read.
+NAMED_BY = {"CreateDBInstanceReadReplica": "DBInstanceIdentifier",
+            "RestoreDBInstanceToPointInTime": "TargetDBInstanceIdentifier",
+            "RestoreDBInstanceFromDBSnapshot": "DBInstanceIdentifier",
+            "CopyDBSnapshot": "TargetDBSnapshotIdentifier"}
+
+
+def created_id(op: str, request: Mapping[str, Any]) -> str:
+    """The identifier of what a create, restore or snapshot copy request makes."""
+    return str(request[NAMED_BY[op]])
 
 
 def modify_s(request: Mapping[str, Any], latency: Latency, retention: int = 0) -> float:
@@ -66,10 +84,10 @@ def tree_of(plan: Plan) -> dict[str, str | None]:
     """The copy's tree as {name: parent name}, the root (parent None) first, then level by level."""
     if plan.root is None:
         raise ValueError("the plan resumes a refresh: the benchmark needs one that builds the whole copy")
-    names = {plan.root.create.request["DBInstanceIdentifier"]: plan.root.name}
+    names = {created_id(plan.root.create.op, plan.root.create.request): plan.root.name}
     tree: dict[str, str | None] = {plan.root.name: None}
     for build in builds(plan)[1:]:
-        names[build.create.request["DBInstanceIdentifier"]] = build.name
+        names[created_id(build.create.op, build.create.request)] = build.name
         tree[build.name] = names[build.create.request["SourceDBInstanceIdentifier"]]
     return tree
 
@@ -80,14 +98,27 @@ def builds(plan: Plan) -> list[CopyBuild]:
     return [plan.root, *replicas] if plan.root else replicas
 
 
+def created_retention(create: Call) -> int:
+    """The backup retention a copy has once its create is over, as the simulated RDS decides it: a read replica
+    none; a restore (simulator/rds/simulator.py, _restored) the request's, else the source's (a point-in-time
+    restore needs one > 0) or the snapshot's (DescribeDBSnapshots shows none: RDS's default 1), > 0 either way."""
+    if create.op == "CreateDBInstanceReadReplica":
+        return 0
+    return int(create.request.get("BackupRetentionPeriod", 1))
+
+
 def copy_s(build: CopyBuild, latency: Latency) -> float:
-    """One copy, from its create to its being ready: create, configure, reboot (a replica's; the root's, after
-    the promote's own reboot, takes none) and, for the root, the promote."""
-    seconds = latency.create_read_replica
+    """One copy, from its create (a replica or a restore) to its being ready: create (+ its backups, for a
+    restore that turns them on), configure, reboot (none for a root the promote rebooted) and the promote."""
+    seconds = float(getattr(latency, CREATES[build.create.op]))
+    retention = created_retention(build.create)
+    if retention:
+        seconds += latency.enable_backups  # a restore with backups goes `creating`, then `backing-up`
     if build.configure:
-        seconds += modify_s(build.configure.request, latency)  # a new copy has no backups (retention 0)
-    if isinstance(build, RootBuild):
-        backups = int(build.promote.request.get("BackupRetentionPeriod", 1)) > 0  # AWS's default retention is 1
+        seconds += modify_s(build.configure.request, latency, retention)
+    promote = build.promote if isinstance(build, RootBuild) else None
+    if promote:
+        backups = int(promote.request.get("BackupRetentionPeriod", 1)) > 0  # AWS's default retention is 1
         seconds += latency.promote + (latency.enable_backups if backups else 0.0)
     elif build.reboot:
         seconds += latency.reboot
@@ -105,9 +136,11 @@ def critical_path_s(plan: Plan, latency: Latency) -> float:
         raise ValueError("the bound models no master password change and no before-swap hook")
     tree = tree_of(plan)
     ready: dict[str, float] = {}
+    # a restore reads the snapshot copy only once the copy is available
+    start = latency.copy_snapshot if plan.snapshot_copy else 0.0
     for build in builds(plan):  # a parent always comes before its children
         parent = tree[build.name]
-        ready[build.name] = (ready[parent] if parent else 0.0) + copy_s(build, latency)
+        ready[build.name] = (ready[parent] if parent else start) + copy_s(build, latency)
     deletes = latency.delete if plan.deletes else 0.0
     return max(ready.values()) + swap_s(plan, latency) + restart_s(plan.restart, latency) + deletes
 

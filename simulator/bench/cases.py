@@ -1,5 +1,6 @@
 """The benchmark's cases: `staging` trees of each size as a chain (or a binary tree) and as a fan-out, the example
-world, and a MySQL tree as a real account has it."""
+world, a MySQL tree as a real account has it, and the same tree restored instead of replicated (each clone
+method of the planner's `choose_clone`)."""
 
 from __future__ import annotations
 
@@ -77,4 +78,14 @@ def cases() -> list[Case]:
     # a customer-managed key per instance, enhanced monitoring, option groups, log exports, gp3 volumes, subnet
     # groups of its own, and a replica whose parameter group differs from its parent's (configured, then rebooted)
     found.append(Case("MySQL tree (real account)", example("world-mysql-tree.json"), example("input-orders.json")))
+    # The same tree with the target in a VPC of its own: no replica of production can land in its subnet group, so
+    # `auto` restores production to its latest restorable time; asked for a snapshot, the planner restores
+    # production's newest automated one, copied first with the target's key (a restore keeps its snapshot's).
+    other_vpc = example("world-other-vpc.json")
+    found.append(Case("other VPC: point_in_time restore", other_vpc, example("input-orders.json")))
+    found.append(Case("other VPC: snapshot restore (copied)", other_vpc,
+                      {"source": "orders", "target": "orders-staging", "clone": {"method": "snapshot"}}))
+    # production in another account: a snapshot it shares, encrypted, so copied with the target's key, then restored
+    found.append(Case("shared snapshot: copied, restored", example("world-shared-snapshot.json"),
+                      example("input-shared-snapshot.json")))
     return found

@@ -41,12 +41,15 @@ def goals(results: list[Result], polling: Polling) -> list[tuple[str, bool, str]
                 f"worst {worst_down.worst_downtime_s:.0f} s for a bound of {worst_down.downtime_bound_s:.0f} s "
                 f"({worst_down.case})"))
     for result in (r for r in results if r.instances == 4):
+        speedup, down_ratio = result.speedup, result.downtime_ratio
+        if speedup is None or down_ratio is None:
+            raise ValueError(f"{result.case}: a goal compares it with the original, which has no equivalent")
         out.append((f"{result.case}: >= {SPEEDUP_GOAL}x faster than the original's order",
-                    result.speedup >= SPEEDUP_GOAL,
-                    f"{result.speedup:.2f}x ({result.original_s:.0f} s -> {result.duration_s:.0f} s)"))
+                    speedup >= SPEEDUP_GOAL,
+                    f"{speedup:.2f}x ({result.original_s:.0f} s -> {result.duration_s:.0f} s)"))
         out.append((f"{result.case}: primary-name downtime <= {DOWNTIME_RATIO_GOAL} x the original's",
-                    result.downtime_ratio <= DOWNTIME_RATIO_GOAL,
-                    f"{result.downtime_ratio:.2f} ({result.original_downtime_s:.0f} s -> "
+                    down_ratio <= DOWNTIME_RATIO_GOAL,
+                    f"{down_ratio:.2f} ({result.original_downtime_s:.0f} s -> "
                     f"{result.primary_downtime_s:.0f} s)"))
     return out
 
@@ -57,9 +60,15 @@ def timing_table(results: list[Result]) -> list[str]:
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in results:
         lines.append(f"| {r.case} | {r.instances} | {r.duration_s:.0f} | {r.bound_s:.0f} | {r.ratio:.3f} "
-                     f"| {r.worst_downtime_s:.0f} | {r.downtime_bound_s:.0f} | {r.original_s:.0f} "
-                     f"| {r.original_downtime_s:.0f} | {r.speedup:.2f}x | {r.downtime_ratio:.2f} |")
+                     f"| {r.worst_downtime_s:.0f} | {r.downtime_bound_s:.0f} | {figure(r.original_s, '.0f')} "
+                     f"| {figure(r.original_downtime_s, '.0f')} | {figure(r.speedup, '.2f', 'x')} "
+                     f"| {figure(r.downtime_ratio, '.2f')} |")
     return lines
+
+
+def figure(value: float | None, spec: str, unit: str = "") -> str:
+    """A figure of the original's, or a dash where the original has no equivalent."""
+    return "—" if value is None else f"{value:{spec}}{unit}"
 
 
 def usage_table(results: list[Result]) -> list[str]:
@@ -95,7 +104,12 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "simulator/examples/world-example.json with input-example.json (the primary has a parameter group of its "
         "own). The MySQL tree is the one of "
         "tests/workflow/test_real_account.py: customer-managed keys, enhanced monitoring, log exports, a primary "
-        "and a replica with parameter groups of their own, no restart.",
+        "and a replica with parameter groups of their own, no restart. The restore cases clone it by another "
+        "method (lambdas/mitosis/planner.py, choose_clone): with the target in a VPC of its own "
+        "(world-other-vpc.json, Performance Insights under a key of its own), `auto` restores production to its "
+        "latest restorable time (point_in_time), and the snapshot method restores production's newest automated "
+        "snapshot, copied first with the target's key; in world-shared-snapshot.json production is in another "
+        "account, which shares an encrypted snapshot: copied with the target's key, then restored.",
         "",
         "## Time and downtime",
         "",
@@ -107,7 +121,10 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "the root's new group in effect, so its reboot takes nothing), the slowest branch of replicas (each: "
         "create_read_replica, its configure when planned: modify_lag, + enable_backups when it turns backups on, "
         "and its reboot when planned: reboot, which has no lag), the slowest name's two renames (each modify_lag "
-        "+ rename), the restart and the deletes. **ratio** = refresh / bound.",
+        "+ rename), the restart and the deletes. A restored root instead: the snapshot copy when planned "
+        "(copy_snapshot), the restore (restore_point_in_time or restore_snapshot) + enable_backups (it restores "
+        "with backups on), then its configure (what a restore cannot set: enhanced monitoring is modify_lag + "
+        "modify). **ratio** = refresh / bound.",
         "- Above the bound, the refresh waits for polling only: a check comes first_check_s after its request, "
         f"then every {polling.interval_s} s, so a {latency.modify_lag:g} s configure is seen at "
         f"{polling.first_check('modify')} s, and the root's reboot, planned but made unnecessary by the promote, "
@@ -118,7 +135,8 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "the copy's rename into place, which RDS accepts only once the old one's is over: 2 renames + one "
         f"modify_lag ({2 * latency.rename + latency.modify_lag:g} s).",
         "- **original**: the original tool's order on the same latency model (see assumptions); **speed-up** = "
-        "original / refresh, **primary down ratio** = our primary name's downtime / the original's.",
+        "original / refresh, **primary down ratio** = our primary name's downtime / the original's; — where the "
+        "original has no equivalent.",
         "",
         "## Invocations, cost and limits",
         "",
@@ -144,7 +162,7 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         f"(scheduled, started, failed), so a wait that ran to the {polling.timeout_s} s timeout would add "
         f"{3 * polling.max_attempts():,}.",
         "- The plan: a dry run's with the same world and input (the planner is pure; the refresh created the same "
-        "copies).",
+        "copies by the same calls, a replica or a restore, and the same snapshot copy).",
         "- The original's order ([docs/original.md](original.md)), modelled, not run (simulator/bench/original.py): "
         f"one operation at a time, each waited for by a {POLL_S} s sleep then a check every {POLL_S} s; the root "
         "is created, promoted without parameters (AWS's default retention turns backups on: promote + "
@@ -157,6 +175,13 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "are not in effect (ours reboot where needed): both favour the original. Its primary name is missing "
         "from the start of the root's rename to old- until temp-<target>'s rename ends: instances x one rename's "
         "wait + one rename.",
+        "- The original's restore: it restores production's latest snapshot where the target is in another VPC "
+        "(it has no point-in-time restore, and copies no snapshot: its copy keeps production's key, and its data "
+        "is as old as that snapshot), with no backup retention (the default 1 turns backups on: restore_snapshot "
+        "+ enable_backups), then modifies what a restore cannot set: windows, parameter group and Performance "
+        "Insights (no status change) and enhanced monitoring (modify_lag + modify); the replicas and renames as "
+        "above. A snapshot another account shares has no equivalent: the original reads production's instance "
+        "in the same account (—).",
         "",
     ]
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from typing import Any
 
 from mitosis.models import Plan
 
-from simulator.bench.bound import builds, critical_path_s, downtime_bound_s, restart_s, tree_of
+from simulator.bench.bound import NAMED_BY, builds, created_id, critical_path_s, downtime_bound_s, restart_s, tree_of
 from simulator.bench.cases import Case
 from simulator.bench.original import original_timing
 from simulator.latency import Latency
@@ -38,8 +38,8 @@ class Result:
     worst_downtime_s: float
     primary_downtime_s: float
     downtime_bound_s: float
-    original_s: float
-    original_downtime_s: float
+    original_s: float | None  # None: the original has no equivalent (production in another account)
+    original_downtime_s: float | None
     invocations: int
     transitions: int
     history_events: int
@@ -50,12 +50,12 @@ class Result:
         return self.duration_s / self.bound_s
 
     @property
-    def speedup(self) -> float:
-        return self.original_s / self.duration_s
+    def speedup(self) -> float | None:
+        return None if self.original_s is None else self.original_s / self.duration_s
 
     @property
-    def downtime_ratio(self) -> float:
-        return self.primary_downtime_s / self.original_downtime_s
+    def downtime_ratio(self) -> float | None:
+        return None if self.original_downtime_s is None else self.primary_downtime_s / self.original_downtime_s
 
     @property
     def cost(self) -> float:
@@ -73,14 +73,33 @@ def simulate(case: Case, **changes: Any) -> dict[str, Any]:
 
 def executed_plan(case: Case, report: dict[str, Any]) -> Plan:
     """The plan the refresh executed: a dry run's, as the Plan Lambda makes it from the same world and input
-    (the refresh's output does not carry it). Checked against the refresh: the same copies were created."""
+    (the refresh's output does not carry it). Checked against the refresh: the same copies were created, by the
+    same calls (a replica or a restore), and the same snapshot copy, which the bound counts too."""
     plan = Plan.model_validate(simulate(case, dry_run=True)["attempts"][-1]["output"])
-    planned = sorted(build.create.request["DBInstanceIdentifier"] for build in builds(plan))
-    created = sorted(call["params"]["DBInstanceIdentifier"] for call in report["calls"]
-                     if call["operation"] == "CreateDBInstanceReadReplica")
+    calls = [(build.create.op, build.create.request) for build in builds(plan)]
+    calls += [("CopyDBSnapshot", plan.snapshot_copy.request)] if plan.snapshot_copy else []
+    planned = sorted((op, created_id(op, request)) for op, request in calls)
+    created = sorted((call["operation"], created_id(call["operation"], call["params"])) for call in report["calls"]
+                     if call["operation"] in NAMED_BY)
     if planned != created:
         raise RuntimeError(f"{case.name}: the dry run plans {planned}, the refresh created {created}")
     return plan
+
+
+def original(case: Case, plan: Plan, latency: Latency) -> tuple[float | None, float | None]:
+    """The original's (refresh time, primary-name downtime) for the copy the plan makes: a replica, or for a
+    restored copy the original's only restore (production's latest snapshot, as it does for a target in another
+    VPC). None, None when production is not in the world's account (a snapshot another account shares): the
+    original reads production's instance, and has no equivalent."""
+    if plan.source not in {i["DBInstanceIdentifier"] for i in case.world["rds"]["instances"]}:
+        return None, None
+    tree = tree_of(plan)
+    assert plan.root is not None  # tree_of has checked it
+    # a restored root's configure carries the target's enhanced monitoring, which a restore cannot set
+    configure = plan.root.configure.request if plan.root.configure else {}
+    return original_timing(tree, restart_s(plan.restart, latency), latency,
+                           restored=plan.clone_method != "replica",
+                           monitoring=bool(configure.get("MonitoringInterval")))
 
 
 def run_case(case: Case, latency: Latency) -> Result:
@@ -89,7 +108,7 @@ def run_case(case: Case, latency: Latency) -> Result:
     real = time.perf_counter() - started
     plan = executed_plan(case, report)
     tree = tree_of(plan)
-    original_s, original_downtime_s = original_timing(tree, restart_s(plan.restart, latency), latency)
+    original_s, original_downtime_s = original(case, plan, latency)
     attempt, downtime = report["attempts"][-1], report["downtime_s"]
     return Result(
         case=case.name, instances=len(tree), duration_s=report["duration_s"], bound_s=critical_path_s(plan, latency),

@@ -1,21 +1,22 @@
-"""The benchmark's references, against hand computations on small plans the real planner makes (no simulation, no
-timing): the critical-path bound, the original's order, and the goals computed from the figures."""
+"""The benchmark's references, against hand computations on small plans the real planner makes: the critical-path
+bound (a replica or a restored root), the original's order, and the goals computed from the figures; and the
+restore cases on the simulator, each at least its bound (virtual time only: no timing of real seconds)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from mitosis.models import DBInstance, Plan, RefreshRequest, ReplicationGraph
+import pytest
+from mitosis.models import DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph
 from mitosis.planner import plan_refresh
 
 from infrastructure.settings import Polling
-from simulator.bench import cases as cases_module
 from simulator.bench.bound import critical_path_s, downtime_bound_s, modify_s, tree_of
-from simulator.bench.cases import CHAIN_LIMIT, cases, chain, fan_out
+from simulator.bench.cases import CHAIN_LIMIT, cases, chain, example, fan_out
 from simulator.bench.original import original_timing
-from simulator.bench.render import goals
-from simulator.bench.run import Result
+from simulator.bench.render import RATIO_GOAL, goals
+from simulator.bench.run import Result, run_case
 from simulator.latency import Latency
 
 LATENCY = Latency()
@@ -28,10 +29,12 @@ def group(name: str) -> list[dict[str, str]]:
 
 
 def plan_of(edges: dict[str, str], restart: dict[str, Any] | None = ECS, groups: dict[str, str] | None = None,
-            retention: dict[str, int] | None = None) -> Plan:
+            retention: dict[str, int] | None = None, clone: dict[str, Any] | None = None,
+            snapshots: tuple[DBSnapshot, ...] = (), **settings: Any) -> Plan:
     """The planner's plan for `staging` and its replicas ({replica: parent}), refreshed from `production`;
     `groups` gives instances a parameter group of their own (the others have the default one), `retention`
-    replicas backups of their own (staging keeps 2)."""
+    replicas backups of their own (staging keeps 2); `clone` is the request's clone method, `snapshots` those the
+    account has, `settings` staging's own (monitoring, a key...)."""
     groups, retention = groups or {}, {"staging": 2, **(retention or {})}
     children: dict[str, list[str]] = {}
     for name, parent in edges.items():
@@ -40,14 +43,18 @@ def plan_of(edges: dict[str, str], restart: dict[str, Any] | None = ECS, groups:
     instances = [DBInstance(DBInstanceIdentifier=name, ReadReplicaSourceDBInstanceIdentifier=parent,
                             ReadReplicaDBInstanceIdentifiers=children.get(name, []),
                             DBParameterGroups=group(groups.get(name, "default.mysql8.0")),
-                            BackupRetentionPeriod=7 if name == "production" else retention.get(name, 0), **MYSQL)
+                            BackupRetentionPeriod=7 if name == "production" else retention.get(name, 0), **MYSQL,
+                            **(settings if name == "staging" else {}))
                  for name, parent in parents.items()]
-    request = {"source": "production", "target": "staging", **({"restart": restart} if restart else {})}
-    return plan_refresh(ReplicationGraph(region="us-west-2", instances=instances), RefreshRequest.parse(request))
+    request = {"source": "production", "target": "staging", **({"restart": restart} if restart else {}),
+               **({"clone": clone} if clone else {})}
+    graph = ReplicationGraph(region="us-west-2", instances=instances, snapshots=list(snapshots))
+    return plan_refresh(graph, RefreshRequest.parse(request))
 
 
 # Hand figures of the default latency model (simulator/latency.py)
 CREATE, PROMOTE, BACKUPS, LAG, RENAME, REBOOT, DELETE, ECS_ROLLOUT = 1200, 300, 300, 30, 600, 120, 300, 180
+RESTORE, COPY, MODIFY = 1500, 600, 120  # either restore; a snapshot copy; a modify's own status
 ROOT = CREATE + PROMOTE + BACKUPS  # clone, promote turning backups on
 TAIL = 2 * (LAG + RENAME) + ECS_ROLLOUT + DELETE  # two renames, the restart, the deletes
 
@@ -56,6 +63,8 @@ def test_the_default_latency_model_is_the_one_of_the_hand_figures() -> None:
     assert (LATENCY.create_read_replica, LATENCY.promote, LATENCY.enable_backups, LATENCY.modify_lag, LATENCY.rename,
             LATENCY.reboot, LATENCY.delete, LATENCY.ecs_deployment) == (CREATE, PROMOTE, BACKUPS, LAG, RENAME,
                                                                          REBOOT, DELETE, ECS_ROLLOUT)
+    assert (LATENCY.restore_point_in_time, LATENCY.restore_snapshot, LATENCY.copy_snapshot, LATENCY.modify) == (
+        RESTORE, RESTORE, COPY, MODIFY)
 
 
 def test_a_modify_takes_its_lag_then_the_status_of_its_changes_as_the_simulated_rds_applies_them() -> None:
@@ -103,6 +112,55 @@ def test_a_name_is_down_at_least_from_its_old_instances_rename_to_the_end_of_its
 
 def test_the_tree_of_a_plan_names_each_copys_parent() -> None:
     assert tree_of(plan_of(chain(3))) == {"staging": None, "staging-1": "staging", "staging-2": "staging-1"}
+    # a point-in-time restore names its copy TargetDBInstanceIdentifier
+    assert tree_of(plan_of(chain(2), clone=PITR)) == {"staging": None, "staging-1": "staging"}
+
+
+# --- restored roots ----------------------------------------------------------------------------------------------
+
+PITR = {"method": "point_in_time"}
+# Figures of their own for the restores, so that a bound taking one latency for another fails
+RESTORES = Latency(restore_point_in_time=1400, restore_snapshot=1600, copy_snapshot=500)
+MONITORING: dict[str, Any] = {"MonitoringInterval": 60,
+                              "MonitoringRoleArn": "arn:aws:iam::123456789012:role/rds-monitoring"}
+KEY = "arn:aws:kms:us-west-2:123456789012:key/"
+
+
+def production_snapshot(key: str) -> DBSnapshot:
+    return DBSnapshot(DBSnapshotIdentifier="rds:production-2025-12-31-02-00", DBInstanceIdentifier="production",
+                      SnapshotType="automated", AllocatedStorage=100, Encrypted=True, KmsKeyId=key,
+                      SnapshotCreateTime="2025-12-31 02:00:00+00:00", **MYSQL)
+
+
+def test_a_restored_root_is_its_restore_its_backups_then_its_configure() -> None:
+    # staging keeps its 2 days of backups: the restore comes with them (`creating`, then `backing-up`); its
+    # monitoring, which no restore takes, is a modify (the lag, then `configuring-enhanced-monitoring`)
+    plan = plan_of({"staging-1": "staging"}, clone=PITR, **MONITORING)
+    assert plan.root is not None and plan.root.promote is None and plan.snapshot_copy is None
+    assert plan.root.create.op == "RestoreDBInstanceToPointInTime"
+    assert plan.root.configure is not None and "MonitoringInterval" in plan.root.configure.request
+    restore = 1400 + BACKUPS + (LAG + RESTORES.modify)
+    assert critical_path_s(plan, RESTORES) == restore + CREATE + TAIL == 4790
+
+
+def test_a_restore_without_a_retention_in_its_request_still_turns_backups_on() -> None:
+    # staging has none: the request leaves the retention out, and the simulated RDS takes production's (7)
+    plan = plan_of({}, clone=PITR, retention={"staging": 0})
+    assert plan.root is not None and "BackupRetentionPeriod" not in plan.root.create.request
+    assert critical_path_s(plan, RESTORES) == 1400 + BACKUPS + TAIL
+
+
+def test_a_snapshot_restore_waits_for_the_copy_with_the_targets_key() -> None:
+    # a restore keeps its snapshot's key: production's snapshot is copied with staging's key first
+    snapshot = production_snapshot(KEY + "production")
+    plan = plan_of({}, clone={"method": "snapshot"}, snapshots=(snapshot,), StorageEncrypted=True,
+                   KmsKeyId=KEY + "staging")
+    assert plan.snapshot_copy is not None and plan.snapshot_copy.request["KmsKeyId"] == KEY + "staging"
+    assert critical_path_s(plan, RESTORES) == 500 + 1600 + BACKUPS + TAIL == 4140
+    # with the snapshot's own key, no copy
+    same_key = plan_of({}, clone={"method": "snapshot"}, snapshots=(snapshot,), StorageEncrypted=True,
+                       KmsKeyId=KEY + "production")
+    assert same_key.snapshot_copy is None and critical_path_s(same_key, RESTORES) == 1600 + BACKUPS + TAIL
 
 
 # --- the original's order (docs/original.md) -------------------------------------------------------------------
@@ -146,18 +204,26 @@ def test_the_original_takes_a_modify_still_in_its_lag_at_the_first_check_for_don
     assert total == ORIGINAL_ROOT + 2 * (CREATE + 60) + 6 * rename
 
 
+def test_the_originals_restore_comes_with_backups_then_a_modify_turns_its_monitoring_on() -> None:
+    # the restore of production's latest snapshot (no retention: the default 1) is `creating` 1500 s then
+    # `backing-up` 300 s, seen at 1800 s; the modify's monitoring is the lag + 120 s, seen at 180 s
+    total, down = original_timing(tree({"staging-1": "staging"}), 0, LATENCY, restored=True, monitoring=True)
+    assert total == 1800 + 180 + (CREATE + 60) + 4 * ORIGINAL_RENAME == 5880
+    assert down == 2 * ORIGINAL_RENAME + RENAME
+    # without monitoring its modify changes no status: one sleep
+    assert original_timing(tree({}), 0, LATENCY, restored=True)[0] == 1800 + 60 + 2 * ORIGINAL_RENAME
+
+
 # --- the cases and the goals -------------------------------------------------------------------------------------
 
 
 def test_the_mysql_case_is_the_real_account_tests_tree() -> None:
-    # the same text (tests/simulator is not a package: it cannot import tests/workflow)
-    def definitions(path: Path) -> list[str]:
-        text = path.read_text()
-        start = text.index("KEY = ")
-        return [line for line in text[start:text.index("\n}\n", start)].splitlines() if not line.startswith("#")]
-
-    real_account = Path(__file__).resolve().parents[1] / "workflow" / "test_real_account.py"
-    assert definitions(Path(str(cases_module.__file__))) == definitions(real_account)
+    # one copy, in simulator/examples, which both read (tests/simulator is not a package: it cannot import
+    # tests/workflow, so the test reads its text)
+    real_account = (Path(__file__).resolve().parents[1] / "workflow" / "test_real_account.py").read_text()
+    assert '"world-mysql-tree.json"' in real_account and '"input-orders.json"' in real_account
+    [mysql] = [case for case in cases() if case.name == "MySQL tree (real account)"]
+    assert (mysql.world, mysql.execution_input) == (example("world-mysql-tree.json"), example("input-orders.json"))
 
 
 def test_no_case_chains_more_replicas_than_rds_allows() -> None:
@@ -190,3 +256,26 @@ def test_the_goals_are_computed_from_the_figures() -> None:
     # one polling interval over the bound is allowed, not more
     edge = goals([result("4 (fan-out)", down=1230 + polling.interval_s)], polling)
     assert edge[1][1] is True
+
+
+# The restore cases on the simulator (virtual time; each runs a refresh and its dry run): the orders tree, whose
+# root is restored with its backups and then configured with its monitoring, and whose reports replica gets its
+# own parameter group (configured, then rebooted); no restart.
+RESTORED_ROOT = RESTORE + BACKUPS + (LAG + MODIFY)
+ORDERS_REST = (CREATE + LAG + REBOOT) + 2 * (LAG + RENAME) + DELETE
+ORIGINAL_RESTORED = 1800 + 180 + (CREATE + 60) + 4 * ORIGINAL_RENAME  # see the original's restore above
+RESTORE_CASES = {
+    "other VPC: point_in_time restore": (RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
+    "other VPC: snapshot restore (copied)": (COPY + RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
+    "shared snapshot: copied, restored": (COPY + RESTORED_ROOT + ORDERS_REST, None),  # no equivalent
+}
+
+
+@pytest.mark.parametrize("name", RESTORE_CASES)
+def test_a_restore_case_counts_its_copy_and_restore_and_takes_at_least_its_bound(name: str) -> None:
+    [case] = [case for case in cases() if case.name == name]
+    result = run_case(case, LATENCY)
+    bound, original = RESTORE_CASES[name]
+    assert result.bound_s == bound
+    assert bound <= result.duration_s <= RATIO_GOAL * bound
+    assert result.original_s == original
