@@ -428,8 +428,8 @@ class Copies:
         self.group[name] = _group_name(old)
         if self.group[name]:
             settings["DBParameterGroupName"] = self.group[name]
-        if retention:
-            settings["BackupRetentionPeriod"] = retention
+        # always sent: left out, a restore takes the source's retention ("Default: Uses existing setting")
+        settings["BackupRetentionPeriod"] = retention
         later = {key: settings.pop(key) for key in list(settings) if key in NOT_ON_RESTORE[self.clone.method]}
         if self.clone.method == "point_in_time":
             op, request = "RestoreDBInstanceToPointInTime", {
@@ -443,8 +443,7 @@ class Copies:
             assert snapshot is not None
             op, request = "RestoreDBInstanceFromDBSnapshot", {
                 "DBInstanceIdentifier": identifier, "DBSnapshotIdentifier": self._snapshot_to_restore(old, snapshot)}
-        created = Expectation(DBInstanceIdentifier=identifier,
-                              values={"BackupRetentionPeriod": retention} if retention else {})
+        created = Expectation(DBInstanceIdentifier=identifier, values={"BackupRetentionPeriod": retention})
         configure = None
         if later:
             configure = Call(op="ModifyDBInstance", request={"DBInstanceIdentifier": identifier, **later,

@@ -143,11 +143,11 @@ def test_a_restored_root_is_its_restore_its_backups_then_its_configure() -> None
     assert critical_path_s(plan, RESTORES) == restore + CREATE + TAIL == 4790
 
 
-def test_a_restore_without_a_retention_in_its_request_still_turns_backups_on() -> None:
-    # staging has none: the request leaves the retention out, and the simulated RDS takes production's (7)
+def test_a_restore_of_a_target_without_backups_has_no_first_backup() -> None:
+    # staging has none: the restore asks for none (left out, it would take production's), so no `backing-up`
     plan = plan_of({}, clone=PITR, retention={"staging": 0})
-    assert plan.root is not None and "BackupRetentionPeriod" not in plan.root.create.request
-    assert critical_path_s(plan, RESTORES) == 1400 + BACKUPS + TAIL
+    assert plan.root is not None and plan.root.create.request["BackupRetentionPeriod"] == 0
+    assert critical_path_s(plan, RESTORES) == 1400 + TAIL
 
 
 def test_a_snapshot_restore_waits_for_the_copy_with_the_targets_key() -> None:

@@ -311,6 +311,19 @@ def test_auto_restores_a_target_in_another_vpc_to_the_latest_restorable_time_and
     assert any("production's key" in note for note in plan.notes)
 
 
+@pytest.mark.parametrize("method", ["point_in_time", "snapshot"])
+def test_a_restore_keeps_the_targets_backups_off(method: str) -> None:
+    # left out, BackupRetentionPeriod "Uses existing setting": production's or the snapshot's, not the target's
+    snapshot = DBSnapshot(DBSnapshotIdentifier="weekly", DBInstanceIdentifier="production", Engine="mysql",
+                          AllocatedStorage=50, Encrypted=True, KmsKeyId=PRODUCTION["KmsKeyId"])
+    tree = graph(instance("production", **PRODUCTION),
+                 instance("staging", **{**OTHER_VPC, "BackupRetentionPeriod": 0}))
+    tree = tree.model_copy(update={"snapshots": [snapshot]})
+    plan = plan_refresh(tree, request(clone={"method": method}))
+    assert plan.root is not None and plan.root.create.request["BackupRetentionPeriod"] == 0
+    assert plan.root.create.expect.values["BackupRetentionPeriod"] == 0
+
+
 def test_a_point_in_time_restore_needs_productions_backups() -> None:
     tree = graph(instance("production", **{**PRODUCTION, "BackupRetentionPeriod": 0}), instance("staging", **OTHER_VPC))
     with pytest.raises(PlanRefused, match="automated backups off"):
