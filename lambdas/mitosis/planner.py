@@ -58,7 +58,7 @@ from mitosis.models import (
     source_copy_prefix,
     temp_name,
 )
-from mitosis.status import STUCK
+from mitosis.status import STUCK, renaming_to
 
 # Statuses in which production can be the source of the copy: "storage-optimization" leaves it fully
 # operational (RDS User Guide, DB instance statuses). Production in another status that it leaves by itself
@@ -247,8 +247,10 @@ class Progress:
     def __init__(self, graph: ReplicationGraph, request: RefreshRequest, run: Run) -> None:
         self.graph, self.request, self.target = graph, request, request.target
         ours = [i for i in graph.instances if i.tag(TAG_TARGET) == self.target]
-        # Only under an old- name: a rollback puts a retired instance back under its name, tags and all.
-        retired = [i for i in ours if i.tag(TAG_REPLACED_BY) and i.DBInstanceIdentifier.startswith(OLD_PREFIX)]
+        # Only under an old- name, or on its way there (a rename RDS accepted but has not made yet): a rollback
+        # puts a retired instance back under its name, tags and all.
+        retired = [i for i in ours if i.tag(TAG_REPLACED_BY) and (
+            i.DBInstanceIdentifier.startswith(OLD_PREFIX) or (renaming_to(i) or "").startswith(OLD_PREFIX))]
         temp_root = graph.get(temp_name(self.target))
         generations = {i.tag(TAG_REPLACED_BY) for i in retired}
         if len(generations) > 1:
