@@ -14,6 +14,7 @@ not listed, with its diff. Fails when a module is below its threshold. See docs/
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -78,9 +79,9 @@ def mutmut(*args: str, log: Path | None = None) -> str:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if log is not None:
         with log.open("w") as out:
-            done = subprocess.run([str(MUTMUT), *args], cwd=STAGE, env=env, stdout=out, stderr=subprocess.STDOUT)
-        if done.returncode != 0:
-            sys.exit(f"mutmut {' '.join(args)} failed ({done.returncode}); see {log}")
+            ran = subprocess.run([str(MUTMUT), *args], cwd=STAGE, env=env, stdout=out, stderr=subprocess.STDOUT)
+        if ran.returncode != 0:
+            sys.exit(f"mutmut {' '.join(args)} failed ({ran.returncode}); see {log}")
         return ""
     done = subprocess.run([str(MUTMUT), *args], cwd=STAGE, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -95,6 +96,31 @@ def results() -> list[Mutant]:
         if sep and "__mutmut_" in name:
             mutants.append(Mutant(name=name, status=status))
     return mutants
+
+
+# Run in the staging copy: the diff of each named mutant, as `mutmut show` prints it, in one process (a `mutmut show`
+# per survivor would start mutmut once per survivor).
+_DIFFS = """
+import json, sys
+from mutmut.mutation.data import SourceFileMutationData
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+from mutmut.utils.file_utils import walk_mutatable_files
+wanted, diffs = set(json.load(sys.stdin)), {}
+for path in walk_mutatable_files():
+    data = SourceFileMutationData(path=path)
+    data.load()
+    for name in wanted & set(data.exit_code_by_key):
+        diffs[name] = get_diff_for_mutant(name, path=path)
+json.dump(diffs, sys.stdout)
+"""
+
+
+def diffs_of(names: list[str]) -> dict[str, str]:
+    done = subprocess.run([sys.executable, "-c", _DIFFS], cwd=STAGE, input=json.dumps(names), capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        sys.exit(f"reading the mutants' diffs failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout))
 
 
 def change(diff: str) -> Change:
@@ -127,7 +153,7 @@ def equivalents(path: Path = EQUIVALENTS) -> list[Equivalent]:
 
 def report(mutants: list[Mutant], listed: list[Equivalent]) -> bool:
     """Print scores and survivors; whether every module reaches its threshold."""
-    diffs = {m.name: mutmut("show", m.name) for m in mutants if m.status not in KILLED}
+    diffs = diffs_of([m.name for m in mutants if m.status not in KILLED])
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     survivors: list[tuple[Mutant, str]] = []
     used: set[Equivalent] = set()
