@@ -53,9 +53,10 @@ def in_vpc(vpc: str, subnets: str = "subnets") -> dict[str, Any]:
                  id="no-source"),
     pytest.param([db("production", "staging"), db("staging")], {},
                  "Source 'production' is inside the target's tree: the refresh would delete it.", id="source-inside"),
-    pytest.param([db("production"), db("staging", replicas=["arn:aws:rds:eu-west-1:1:db:far"])], {},
-                 "'staging' has cross-region replicas (arn:aws:rds:eu-west-1:1:db:far), which this tool cannot "
-                 "recreate.", id="cross-region"),
+    pytest.param([db("production"), db("staging", replicas=["arn:aws:rds:eu-west-1:1:db:far",
+                                                             "arn:aws:rds:eu-west-2:1:db:farther"])], {},
+                 "'staging' has cross-region replicas (arn:aws:rds:eu-west-1:1:db:far, arn:aws:rds:eu-west-2:1:db:"
+                 "farther), which this tool cannot recreate.", id="cross-region"),
     pytest.param([db("production", DBInstanceStatus="storage-full"), db("staging")], {},
                  "Production 'production' is storage-full: it cannot be copied until it is available again.",
                  id="production-stuck"),
@@ -136,8 +137,9 @@ def test_production_with_fourteen_replicas_can_still_be_copied() -> None:
 
 
 def test_quotas_that_the_copies_exactly_fill_are_enough() -> None:
+    # two more instances, and 200 GiB more (staging's copy; its replica's is as big as its parent, requested as none)
     quotas = [AccountQuota(AccountQuotaName="DBInstances", Used=38, Max=40),
-              AccountQuota(AccountQuotaName="AllocatedStorage", Used=700, Max=1000)]
+              AccountQuota(AccountQuotaName="AllocatedStorage", Used=800, Max=1000)]
     plan = refresh(db("production", AllocatedStorage=100), db("staging", AllocatedStorage=200),
                    db("staging-r", "staging", AllocatedStorage=100), quotas=quotas)
     assert plan.root is not None
