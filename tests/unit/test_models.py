@@ -289,5 +289,6 @@ def test_a_jobs_schedule_sends_its_declarations_as_json():
     # EventBridge sends this input as written: the declared hook and secret, the defaults, and no null fields
     assert JOB.execution_input() == {
         "source": "mitosis-prod", "target": "mitosis-demo", "restart": {**ECS, "timeout_s": 1800},
-        "on_restart_failure": "keep", "master_password": JOB.master_password.model_dump(),
+        "on_restart_failure": "keep",
+        "master_password": {"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw"},
         "dry_run": False, "final_snapshot": True, "keep_final_snapshots": 2}
