@@ -192,8 +192,15 @@ def _replica_blocker(graph: ReplicationGraph, source: DBInstance, target: DBInst
     # "All read replicas in one Amazon Web Services Region that are created from the same source DB instance
     # must ... specify DB subnet groups from the same VPC" (CreateDBInstanceReadReplica.DBSubnetGroupName), and
     # the User Guide advises against a replica in another VPC than its source's.
+    # Another refresh's copy counts (it is a replica of production too); this refresh's own stale copy is
+    # discarded before the clone.
     replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith("arn:")]
-    siblings = {r.vpc for r in replicas if r is not None and r.tag(TAG_TARGET) is None and r.vpc}
+    siblings = {r.vpc for r in replicas
+                if r is not None and r.tag(TAG_TARGET) != target.DBInstanceIdentifier and r.vpc}
+    if len(siblings) > 1:
+        vpcs = ", ".join(sorted(siblings))
+        return (f"Production '{source.DBInstanceIdentifier}' has replicas in several VPCs ({vpcs}): where RDS would "
+                "accept one more is not documented.")
     vpc = next(iter(siblings)) if siblings else source.vpc
     if target.vpc and vpc and target.vpc != vpc:
         group = target.DBSubnetGroup.DBSubnetGroupName if target.DBSubnetGroup else "?"

@@ -9,6 +9,7 @@ import pytest
 from mitosis.errors import PlanRefused
 from mitosis.models import AccountQuota, Call, DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph, Run
 from mitosis.planner import plan_refresh
+from mitosis.status import Readiness, progress
 
 
 def instance(name: str, source: str | None = None, replicas: list[str] | None = None, **settings: Any) -> DBInstance:
@@ -39,6 +40,12 @@ def operations(plan: Plan) -> list[tuple[str, Any, Any]]:
 def clone(plan: Plan) -> dict[str, Any]:
     assert plan.root is not None
     return plan.root.create.request
+
+
+def setting_notes(plan: Plan) -> list[str]:
+    """The plan's notes on settings: all but the first, which names the clone method."""
+    assert plan.notes[0].startswith("Clone method: ")
+    return plan.notes[1:]
 
 
 def promote(plan: Plan) -> Call:
@@ -525,3 +532,220 @@ def test_no_operation_of_any_plan_names_a_source_tree_instance() -> None:
     named = {v for op in plan.flight_plan for k, v in op.params.items()
              if k in ("DBInstanceIdentifier", "NewDBInstanceIdentifier")}
     assert not named & {"production", "production-replica"}
+
+
+# --- the copy's password and the before-swap hook, on the copy, before the swap ---------------------------------
+
+SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:staging-pw"
+SCRUB = {"type": "ssm", "document": "AWS-RunShellScript", "targets": [{"Key": "tag:app", "Values": ["scrub"]}],
+         "parameters": {"commands": ["scrub --host {endpoint} --port {port}"]}}
+
+
+def test_the_new_master_password_is_set_on_the_copy_before_the_swap() -> None:
+    plan = plan_refresh(STAGING, request(master_password={"secret_arn": SECRET}))
+    assert plan.password is not None
+    assert plan.password.DBInstanceIdentifier == "temp-staging" and plan.password.secret_arn == SECRET
+    # its check waits until RDS no longer lists the password as a pending change
+    assert plan.password.expect.DBInstanceIdentifier == "temp-staging"
+    assert plan.password.expect.settled == ["MasterUserPassword"]
+    ops = [(op.op, op.params.get("DBInstanceIdentifier")) for op in plan.flight_plan]
+    change = ops.index(("ModifyDBInstance", "temp-staging"), ops.index(("CreateDBInstanceReadReplica",
+                                                                        "temp-staging-replica")))
+    assert plan.flight_plan[change].params == {"DBInstanceIdentifier": "temp-staging",
+                                               "MasterUserPassword": f"(the value of {SECRET})",
+                                               "ApplyImmediately": True}
+    assert change < ops.index(("ModifyDBInstance", "staging"))  # before the first rename
+    assert plan_refresh(STAGING, request()).password is None
+
+
+def test_the_before_swap_hook_runs_on_the_copy_before_the_swap() -> None:
+    plan = plan_refresh(STAGING, request(before_swap=SCRUB))
+    assert plan.before_swap is not None
+    assert plan.before_swap.DBInstanceIdentifier == "temp-staging"
+    assert plan.before_swap.hook.model_dump() == {**SCRUB, "timeout_s": 1800}
+    ops = [op.op for op in plan.flight_plan]
+    assert ops.index("Before-swap hook (ssm)") < ops.index("ModifyDBInstance", ops.index("Before-swap hook (ssm)"))
+    assert plan.flight_plan[ops.index("Before-swap hook (ssm)") + 1].params["NewDBInstanceIdentifier"] == "old-staging"
+    assert plan_refresh(STAGING, request()).before_swap is None
+
+
+# --- renames, rollbacks and their checks ---------------------------------------------------------------------
+
+
+def test_each_rename_is_immediate_and_only_moves_the_instance_it_expects() -> None:
+    tree = graph(instance("production"), instance("staging", PreferredMaintenanceWindow="tue:02:00-tue:03:00",
+                                                  PreferredBackupWindow="04:00-04:30"))
+    retire, install = plan_refresh(tree, request()).swaps[0].renames
+    assert (retire.rename, retire.is_copy) == ({"DBInstanceIdentifier": "staging",
+                                                "NewDBInstanceIdentifier": "old-staging", "ApplyImmediately": True},
+                                               False)
+    assert (install.rename, install.is_copy) == ({"DBInstanceIdentifier": "temp-staging",
+                                                  "NewDBInstanceIdentifier": "staging", "ApplyImmediately": True,
+                                                  "PreferredMaintenanceWindow": "tue:02:00-tue:03:00",
+                                                  "PreferredBackupWindow": "04:00-04:30"}, True)
+
+
+def test_a_rename_is_awaited_until_rds_has_made_it_not_only_accepted_it() -> None:
+    # RDS describes a renamed instance under its old name, available, with the rename pending, until it starts
+    tree = graph(instance("production"), instance("staging", PreferredMaintenanceWindow="tue:02:00-tue:03:00"))
+    for rename in plan_refresh(tree, request()).swaps[0].renames:
+        new_name = rename.rename["NewDBInstanceIdentifier"]
+        accepted = DBInstance(DBInstanceIdentifier=new_name, PreferredMaintenanceWindow="tue:02:00-tue:03:00",
+                              PendingModifiedValues={"DBInstanceIdentifier": "later"})
+        assert progress(accepted, rename.expect) is Readiness.WAIT
+        assert progress(accepted.model_copy(update={"PendingModifiedValues": {}}), rename.expect) is Readiness.READY
+
+
+def test_a_rollback_puts_the_old_instance_back_or_else_the_copy() -> None:
+    tree = graph(instance("production"), instance("staging", PreferredMaintenanceWindow="tue:02:00-tue:03:00"))
+    restore = plan_refresh(tree, request()).restores[0]
+    assert restore.name == "staging" and restore.generation == "unnamed-run"
+    assert restore.reinstate == {"DBInstanceIdentifier": "old-staging", "NewDBInstanceIdentifier": "staging",
+                                 "ApplyImmediately": True}
+    assert restore.install == {"DBInstanceIdentifier": "temp-staging", "NewDBInstanceIdentifier": "staging",
+                               "ApplyImmediately": True, "PreferredMaintenanceWindow": "tue:02:00-tue:03:00"}
+
+
+def test_without_an_execution_the_plan_is_of_the_unnamed_run() -> None:
+    plan = plan_refresh(STAGING, request())
+    assert plan.generation == "unnamed-run"
+    assert plan.deletes[-1].FinalDBSnapshotIdentifier == "staging-final-unnamed-run"
+
+
+# --- what each copy is created with ------------------------------------------------------------------------
+
+
+def test_the_promote_is_awaited_until_the_copy_is_standalone_with_its_backups() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **SETTINGS))
+    plan = plan_refresh(tree, request())
+    assert plan.root is not None
+    promoted = plan.root.promote.expect
+    assert promoted.model_dump() == {"DBInstanceIdentifier": "temp-staging", "ready": ["available"],
+                                     "values": {"BackupRetentionPeriod": 3}, "parameter_group": "demo-mysql8",
+                                     "parameters_in_sync": False, "promoted": True, "settled": []}
+    replica = DBInstance(DBInstanceIdentifier="temp-staging", ReadReplicaSourceDBInstanceIdentifier="production",
+                         BackupRetentionPeriod=3, DBParameterGroups=SETTINGS["DBParameterGroups"])
+    assert progress(replica, promoted) is Readiness.WAIT
+    assert progress(replica.model_copy(update={"ReadReplicaSourceDBInstanceIdentifier": None}),
+                    promoted) is Readiness.READY
+
+
+def test_a_copys_modify_and_reboot_are_awaited_until_in_effect() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", replicas=["staging-replica"], **SETTINGS),
+                 instance("staging-replica", "staging", ["staging-replica-2"], DBParameterGroups=[
+                     {"DBParameterGroupName": "reporting-mysql8", "ParameterApplyStatus": "in-sync"}],
+                     StorageEncrypted=True, **MYSQL),
+                 instance("staging-replica-2", "staging-replica", StorageEncrypted=True, **MYSQL))
+    replica = plan_refresh(tree, request()).levels[0].replicas[0]
+    assert replica.configure is not None and replica.reboot is not None
+    assert replica.configure.request == {"DBInstanceIdentifier": "temp-staging-replica",
+                                         "DBParameterGroupName": "reporting-mysql8", "BackupRetentionPeriod": 1,
+                                         "ApplyImmediately": True}
+    assert replica.configure.expect.model_dump() == {
+        "DBInstanceIdentifier": "temp-staging-replica", "ready": ["available"],
+        "values": {"BackupRetentionPeriod": 1}, "parameter_group": "reporting-mysql8", "parameters_in_sync": False,
+        "promoted": False, "settled": ["BackupRetentionPeriod"]}
+    assert replica.reboot.expect.model_dump() == {
+        "DBInstanceIdentifier": "temp-staging-replica", "ready": ["available"], "values": {},
+        "parameter_group": "reporting-mysql8", "parameters_in_sync": True, "promoted": False, "settled": []}
+
+
+def test_a_copy_of_a_target_sharing_productions_parameter_group_is_not_modified() -> None:
+    shared = [{"DBParameterGroupName": "shared-mysql8", "ParameterApplyStatus": "in-sync"}]
+    tree = graph(instance("production", **{**PRODUCTION, "DBParameterGroups": shared}),
+                 instance("staging", **{**SETTINGS, "DBParameterGroups": shared}))
+    plan = plan_refresh(tree, request())
+    assert plan.root is not None and plan.root.configure is None and plan.root.reboot is None
+    assert setting_notes(plan) == []
+
+
+@pytest.mark.parametrize("engine", ["sqlserver-se", "sqlserver-ee"])
+def test_a_sql_server_copy_takes_its_sources_option_group_and_size(engine: str) -> None:
+    # CreateDBInstanceReadReplica: AllocatedStorage "isn't valid for RDS for SQL Server"; "For SQL Server, you must
+    # use the option group associated with the source"
+    tree = graph(instance("production", Engine=engine, AllocatedStorage=20),
+                 instance("staging", Engine=engine, AllocatedStorage=100, StorageType="gp2",
+                          OptionGroupMemberships=[{"OptionGroupName": "staging-options"}]))
+    create = clone(plan_refresh(tree, request()))
+    assert "OptionGroupName" not in create and "AllocatedStorage" not in create
+    other = graph(instance("production", **MYSQL, AllocatedStorage=20),
+                  instance("staging", **MYSQL, AllocatedStorage=100,
+                           OptionGroupMemberships=[{"OptionGroupName": "staging-options"}]))
+    assert clone(plan_refresh(other, request()))["OptionGroupName"] == "staging-options"
+
+
+def test_a_db2_copy_takes_its_parameter_group_at_creation() -> None:
+    db2: dict[str, Any] = {"Engine": "db2-se", "EngineVersion": "11.5.9",
+                           "DBParameterGroups": [{"DBParameterGroupName": "staging-db2"}]}
+    tree = graph(instance("production", Engine="db2-se", EngineVersion="11.5.9"), instance("staging", **db2))
+    plan = plan_refresh(tree, request())
+    assert clone(plan)["DBParameterGroupName"] == "staging-db2" and plan.root is not None
+    assert plan.root.configure is None
+
+
+def test_settings_that_are_off_send_none_of_their_values() -> None:
+    # DescribeDBInstances can still report a monitoring role, a Performance Insights key or retention, or a key for
+    # an unencrypted instance; RDS refuses them without the setting they belong to
+    tree = graph(instance("production"), instance("staging", MonitoringInterval=0, MonitoringRoleArn="role",
+                                                  PerformanceInsightsEnabled=False, PerformanceInsightsKMSKeyId="pi",
+                                                  PerformanceInsightsRetentionPeriod=7, StorageEncrypted=False,
+                                                  KmsKeyId="key"))
+    create = clone(plan_refresh(tree, request()))
+    assert not {"MonitoringRoleArn", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod",
+                "KmsKeyId"} & set(create)
+    assert create["EnablePerformanceInsights"] is False and create["MonitoringInterval"] == 0
+
+
+def test_performance_insights_keep_their_key_and_retention() -> None:
+    tree = graph(instance("production"), instance("staging", PerformanceInsightsEnabled=True,
+                                                  PerformanceInsightsKMSKeyId="pi-key",
+                                                  PerformanceInsightsRetentionPeriod=731))
+    create = clone(plan_refresh(tree, request()))
+    assert (create["EnablePerformanceInsights"], create["PerformanceInsightsKMSKeyId"],
+            create["PerformanceInsightsRetentionPeriod"]) == (True, "pi-key", 731)
+
+
+@pytest.mark.parametrize("storage_type", ["io1", "io2"])
+def test_provisioned_iops_volumes_keep_their_iops(storage_type: str) -> None:
+    tree = graph(instance("production", **MYSQL), instance("staging", StorageType=storage_type, Iops=5000,
+                                                           AllocatedStorage=100, StorageThroughput=500, **MYSQL))
+    create = clone(plan_refresh(tree, request()))
+    assert create["Iops"] == 5000 and "StorageThroughput" not in create
+
+
+def test_a_small_gp3_volume_gets_no_iops_even_when_its_copy_is_big_enough() -> None:
+    # the old volume's Iops are the baseline of a small volume: sending them back would pin a big one's
+    tree = graph(instance("production", AllocatedStorage=500, StorageType="gp3", **MYSQL),
+                 instance("staging", AllocatedStorage=100, StorageType="gp3", Iops=3000, StorageThroughput=125,
+                          **MYSQL))
+    create = clone(plan_refresh(tree, request()))
+    assert "Iops" not in create and "StorageThroughput" not in create
+
+
+def test_storage_the_same_size_as_productions_needs_no_size_and_no_note() -> None:
+    tree = graph(instance("production", AllocatedStorage=100, **MYSQL),
+                 instance("staging", AllocatedStorage=100, MaxAllocatedStorage=100, **MYSQL))
+    plan = plan_refresh(tree, request())
+    assert "AllocatedStorage" not in clone(plan) and setting_notes(plan) == []
+    # autoscaling's maximum is sent only above the copy's size (RDS refuses it otherwise)
+    assert "MaxAllocatedStorage" not in clone(plan)
+
+
+def test_a_copy_of_unknown_size_is_sent_no_size() -> None:
+    tree = graph(instance("production", **MYSQL), instance("staging", **MYSQL))
+    assert "AllocatedStorage" not in clone(plan_refresh(tree, request()))
+    bigger = graph(instance("production", **MYSQL), instance("staging", AllocatedStorage=30, **MYSQL))
+    assert clone(plan_refresh(bigger, request()))["AllocatedStorage"] == 30
+
+
+def test_a_parameter_group_in_sync_needs_no_note() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **SETTINGS))
+    assert setting_notes(plan_refresh(tree, request())) == []
+
+
+def test_a_pending_parameter_group_note_says_what_the_copy_gets() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **{**SETTINGS, "DBParameterGroups": [
+        {"DBParameterGroupName": "changing", "ParameterApplyStatus": "pending-reboot"}]}))
+    assert setting_notes(plan_refresh(tree, request())) == [
+        "staging: its parameter group changing is pending-reboot; the copy gets changing with its current parameters "
+        "in effect (the copy is rebooted before the swap)."]
