@@ -617,9 +617,7 @@ def test_without_an_execution_the_plan_is_of_the_unnamed_run() -> None:
 
 def test_the_promote_is_awaited_until_the_copy_is_standalone_with_its_backups() -> None:
     tree = graph(instance("production", **PRODUCTION), instance("staging", **SETTINGS))
-    plan = plan_refresh(tree, request())
-    assert plan.root is not None
-    promoted = plan.root.promote.expect
+    promoted = promote(plan_refresh(tree, request())).expect
     assert promoted.model_dump() == {"DBInstanceIdentifier": "temp-staging", "ready": ["available"],
                                      "values": {"BackupRetentionPeriod": 3}, "parameter_group": "demo-mysql8",
                                      "parameters_in_sync": False, "promoted": True, "settled": []}
