@@ -1,4 +1,4 @@
-"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`; the
+"""The `mitosis` command: `mitosis simulate` (its contract: docs/simulation.md) and `mitosis demo`; the
 commands for people (plan, start, status, history) are operate/cli.py's.
 
 Exit codes: 0 when the last execution SUCCEEDED, 1 when it failed, 2 for unusable arguments or files.

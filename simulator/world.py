@@ -1,4 +1,4 @@
-"""WORLD.json (format in SIMULATION.md) checked, then created in the simulated account.
+"""WORLD.json (format in docs/simulation.md) checked, then created in the simulated account.
 
 `load_world` makes ordinary boto3 calls; SimulatedAWS runs them through its service simulators with recording
 off, at virtual time 0 and with zero latency, so the world's resources get the simulators' bookkeeping
