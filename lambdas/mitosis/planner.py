@@ -101,7 +101,7 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
         levels = [Level(replicas=[copies.replica(name) for name in level]) for level in _levels_below(view, target)]
         if progress.fresh:
             _refuse_incompatible(view, request, clone)
-            _refuse_beyond_limits(view, request, copies.engine, [root.create.request, *[
+            _refuse_beyond_limits(view, request, copies.engine, copies.engine_version, [root.create.request, *[
                 b.create.request for lv in levels for b in lv.replicas]])
         if clone.method == "replica" and graph.get(temp_name(target)) is None:
             source_ready = Expectation(DBInstanceIdentifier=source, ready=SOURCE_READY)
@@ -399,7 +399,8 @@ class Copies:
                  clone: CloneChoice) -> None:
         self.view, self.request, self.progress, self.notes, self.clone = view, request, progress, notes, clone
         self.source = view.get(request.source)  # None: production is in another account (a shared snapshot)
-        self.engine = clone.snapshot.Engine if clone.snapshot else _instance(view, request.source).Engine
+        origin = clone.snapshot or _instance(view, request.source)  # what the copies run: its engine and version
+        self.engine, self.engine_version = origin.Engine, origin.EngineVersion
         self.serving = {name for name in view.tree(request.target) if view.children(name)}
         # what each copy ends with, for the copies built from it: its parameter group and its storage
         self.group: dict[str, str | None] = {}
@@ -700,12 +701,12 @@ def _refuse_incompatible(graph: ReplicationGraph, request: RefreshRequest, clone
                           "your own.")
 
 
-def _refuse_beyond_limits(graph: ReplicationGraph, request: RefreshRequest, engine: str,
+def _refuse_beyond_limits(graph: ReplicationGraph, request: RefreshRequest, engine: str, version: str | None,
                           creates: list[Params]) -> None:
     """Limits RDS would hit half-way through the build, checked before anything is created (the replicas per
     source are a reason `auto` restores instead, see _replica_blocker)."""
     target = request.target
-    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(engine)
+    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(engine, version)
     if depth > max_depth:
         raise PlanRefused(f"'{target}' has replicas {depth} levels deep; RDS allows {max_depth} for {engine}: "
                           "its tree cannot be rebuilt as read replicas.")

@@ -33,12 +33,13 @@ def test_gp3_iops_and_throughput_only_above_the_engines_threshold(engine: str, s
     assert rds_rules.gp3_provisionable(engine, size) is provisionable
 
 
-@pytest.mark.parametrize(("engine", "replicas", "levels"), [
-    ("mysql", 15, 3), ("mariadb", 15, 3), ("postgres", 15, 3), ("oracle-ee", 5, 1), ("sqlserver-se", 5, 1),
-    ("db2-se", 15, 1),
+@pytest.mark.parametrize(("engine", "version", "replicas", "levels"), [
+    ("mysql", "8.0.35", 15, 3), ("mariadb", "10.6.14", 15, 3), ("postgres", "15.4", 15, 3),
+    ("postgres", "14.1", 15, 3), ("postgres", "13.12", 15, 1), ("postgres", None, 15, 3),
+    ("oracle-ee", "19.0", 5, 1), ("sqlserver-se", "15.00", 5, 1), ("db2-se", "11.5", 3, 1),
 ])
-def test_replica_limits(engine: str, replicas: int, levels: int) -> None:
-    assert (rds_rules.max_replicas(engine), rds_rules.max_replica_levels(engine)) == (replicas, levels)
+def test_replica_limits(engine: str, version: str | None, replicas: int, levels: int) -> None:
+    assert (rds_rules.max_replicas(engine), rds_rules.max_replica_levels(engine, version)) == (replicas, levels)
 
 
 @pytest.mark.parametrize(("engine", "version", "major"), [
