@@ -2,8 +2,8 @@
 
 mutmut names a mutant after its file's path (`src/` stripped), while the tests import the Lambda package as
 `mitosis` (it lives in `lambdas/mitosis`). So the run happens in a staging copy, `build/mutation/`, laid out the
-way mutmut expects: `src/mitosis` (a copy of `lambdas/mitosis`), `tests/unit` and `pyproject.toml`. mutmut then
-works in `build/mutation/mutants/`.
+way mutmut expects: `src/mitosis` (a copy of `lambdas/mitosis`), `tests/unit`, `pyproject.toml` and the README
+(which a unit test reads). mutmut then works in `build/mutation/mutants/`.
 
 Prints, per module, the mutants, how many the fast tests kill, how many are equivalent (listed with their reason
 in docs/equivalent-mutants.toml, matched by module, function and the mutated line, not by mutmut's numbering,
@@ -72,6 +72,7 @@ def stage() -> None:
     shutil.copytree(ROOT / "tests" / "unit", STAGE / "tests" / "unit", ignore=ignore)
     shutil.copy2(ROOT / "tests" / "__init__.py", STAGE / "tests" / "__init__.py")
     shutil.copy2(ROOT / "pyproject.toml", STAGE / "pyproject.toml")
+    shutil.copy2(ROOT / "README.md", STAGE / "README.md")  # tests/unit/test_recovery.py reads it
 
 
 def mutmut(*args: str, log: Path | None = None) -> str:

@@ -93,8 +93,9 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
 
     root = password = before_swap = source_ready = snapshot_copy = None
     levels: list[Level] = []
-    clone = choose_clone(view, request, notes) if not progress.swap_started else CloneChoice("replica")
+    clone = None  # once the swap has begun, the copies are built: no clone to choose
     if not progress.swap_started:
+        clone = choose_clone(view, request, notes)
         copies = Copies(view, request, progress, notes, clone)
         root = copies.root()
         snapshot_copy = copies.snapshot_copy
@@ -124,10 +125,10 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
                if progress.old_exists(name)]
     snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots)
                  ] if request.final_snapshot else []
-    if clone.method == "snapshot":  # copies of the snapshot a restore read are not kept
+    if request.clone.method == "snapshot":  # copies of the snapshot a restore read are not kept, also on a re-run
         snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
     plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
-                discards=progress.discards, clone_method=clone.method, source_ready=source_ready,
+                discards=progress.discards, clone_method=clone.method if clone else None, source_ready=source_ready,
                 snapshot_copy=snapshot_copy, root=root, levels=levels, password=password,
                 before_swap=before_swap, swaps=swaps, protect=protect,
                 restart=RestartHook(hook=request.restart) if request.restart else None, deletes=deletes,
@@ -194,7 +195,7 @@ def _replica_blocker(graph: ReplicationGraph, source: DBInstance, target: DBInst
     # the User Guide advises against a replica in another VPC than its source's.
     # Another refresh's copy counts (it is a replica of production too); this refresh's own stale copy is
     # discarded before the clone.
-    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith("arn:")]
+    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers]  # a cross-region one's ARN: None
     siblings = {r.vpc for r in replicas
                 if r is not None and r.tag(TAG_TARGET) != target.DBInstanceIdentifier and r.vpc}
     if len(siblings) > 1:
@@ -398,7 +399,6 @@ class Copies:
     def __init__(self, view: ReplicationGraph, request: RefreshRequest, progress: Progress, notes: list[str],
                  clone: CloneChoice) -> None:
         self.view, self.request, self.progress, self.notes, self.clone = view, request, progress, notes, clone
-        self.source = view.get(request.source)  # None: production is in another account (a shared snapshot)
         origin = clone.snapshot or _instance(view, request.source)  # what the copies run: its engine and version
         self.engine, self.engine_version = origin.Engine, origin.EngineVersion
         self.serving = {name for name in view.tree(request.target) if view.children(name)}

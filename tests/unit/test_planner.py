@@ -421,6 +421,132 @@ def test_an_unencrypted_shared_snapshot_is_restored_by_its_arn() -> None:
     assert plan.snapshot_copy is None
 
 
+# --- what the plan says about its clone method, in full (the only record of the choice a scheduled run leaves) --
+
+
+@pytest.mark.parametrize(("clone_request", "staging", "note"), [
+    ({}, SETTINGS, "Clone method: replica: a read replica of production, promoted (auto: a same-Region replica of "
+                   "production can land in the target's subnet group)."),
+    ({"method": "replica"}, SETTINGS, "Clone method: replica: a read replica of production, promoted."),
+    ({}, OTHER_VPC, "Clone method: point_in_time: a restore of production's automated backups at their latest "
+                    "restorable time (auto: 'staging' is in VPC vpc-b (subnet group staging-subnets) and production's "
+                    "replicas in vpc-shared: a read replica of production cannot land in the target's subnet "
+                    "group.)."),
+    ({"method": "point_in_time"}, SETTINGS, "Clone method: point_in_time: a restore of production's automated "
+                                            "backups at their latest restorable time."),
+])
+def test_the_plan_names_its_clone_method_and_why(clone_request: dict[str, Any], staging: dict[str, Any],
+                                                 note: str) -> None:
+    plan = plan_refresh(graph(instance("production", **PRODUCTION), instance("staging", **staging)),
+                        request(clone=clone_request))
+    assert plan.notes[0] == note
+
+
+def test_a_snapshot_note_says_which_snapshot_and_when_it_was_taken() -> None:
+    key: dict[str, Any] = {"Encrypted": True, "KmsKeyId": SETTINGS["KmsKeyId"]}
+    # a snapshot RDS gives no creation time yet sorts as the oldest, and is said to be taken "now"
+    undated = snapshot("undated", "", **key).model_copy(update={"SnapshotCreateTime": None})
+    tree = snapshots_graph(undated, snapshot("weekly", "2026-01-04T10:00:00", **key))
+    newest = plan_refresh(tree, request(clone={"method": "snapshot"}))
+    assert newest.notes[0] == ("Clone method: snapshot: a restore of weekly (the newest available of 'production', "
+                               "taken 2026-01-04T10:00:00).")
+    named = plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": "undated"}))
+    assert named.notes[0] == "Clone method: snapshot: a restore of undated (named, taken now)."
+
+
+@pytest.mark.parametrize(("production", "snapshots", "named", "reason"), [
+    (True, [], None, "No available snapshot of 'production' was found: take one, or choose the clone method "
+                     "point_in_time."),
+    (True, [], "missing", "Snapshot 'missing' was not found (a snapshot shared from another account is named by its "
+                          "ARN, and must be shared with this account)."),
+    (False, [snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared",
+                      Encrypted=True, KmsKeyId="arn:aws:kms:us-west-2:210987654321:key/prod", KeyUsable=False)],
+     SHARED, f"Snapshot '{SHARED}' is encrypted with arn:aws:kms:us-west-2:210987654321:key/prod, which is not "
+             "shared with this account: the production account must share the key too."),
+])
+def test_a_snapshot_refusal_says_what_to_do(production: bool, snapshots: list[DBSnapshot], named: str | None,
+                                            reason: str) -> None:
+    tree = snapshots_graph(*snapshots, production=production)
+    if production:  # production without backups has no automated snapshot: only a snapshot of one's own helps
+        tree_without_backups = ReplicationGraph(region="us-west-2", snapshots=tree.snapshots, instances=[
+            instance("staging", **SETTINGS), instance("production", **{**PRODUCTION, "BackupRetentionPeriod": 0})])
+        with pytest.raises(PlanRefused) as without_backups:
+            plan_refresh(tree_without_backups, request(clone={"method": "snapshot", "snapshot": named}))
+        assert str(without_backups.value) == reason.replace(", or choose the clone method point_in_time", "")
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": named}))
+    assert str(refused.value) == reason
+
+
+def test_without_backups_production_can_only_be_restored_from_a_snapshot() -> None:
+    tree = graph(instance("production", **{**PRODUCTION, "BackupRetentionPeriod": 0}), instance("staging", **SETTINGS))
+    for method in ("auto", "replica", "point_in_time"):
+        with pytest.raises(PlanRefused) as refused:
+            plan_refresh(tree, request(clone={"method": method}))
+        assert str(refused.value) == ("Production 'production' has automated backups off: RDS makes neither a read "
+                                      "replica of it nor a point-in-time restore. Choose the clone method snapshot.")
+
+
+def test_a_restore_takes_the_size_of_what_it_restores_and_configures_by_a_modify() -> None:
+    # production has grown to 80 GiB; the restore cannot shrink it to staging's 50
+    tree = graph(instance("production", **{**PRODUCTION, "AllocatedStorage": 80}), instance("staging", **OTHER_VPC))
+    plan = plan_refresh(tree, request())
+    assert plan.root is not None and plan.root.create.request["AllocatedStorage"] == 80
+    assert "staging: production's storage (80 GiB) is larger than the old instance's (50 GiB); the copy keeps 80 " \
+        "GiB, as RDS storage never shrinks." in plan.notes
+    assert "staging: the copy is encrypted with production's key arn:aws:kms:us-west-2:123456789012:key/prod (a " \
+        "point-in-time restore keeps its source's key), not the old instance's." in plan.notes
+    # what the restore does not take follows in a modify, listed in the flight plan between the restore and the
+    # replicas built from the copy
+    assert [op.op for op in plan.flight_plan][:2] == ["RestoreDBInstanceToPointInTime", "ModifyDBInstance"]
+
+
+def test_the_copy_of_a_snapshot_is_tagged_as_the_refresh_s() -> None:
+    shared = snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared",
+                      Encrypted=True, KmsKeyId="arn:aws:kms:us-west-2:210987654321:key/prod", KeyUsable=True)
+    plan = plan_refresh(snapshots_graph(shared, production=False),
+                        request(clone={"method": "snapshot", "snapshot": SHARED}), Run(name="weekly"))
+    assert plan.snapshot_copy is not None
+    assert plan.snapshot_copy.request["Tags"] == [
+        {"Key": "stack-mitosis:target", "Value": "staging"}, {"Key": "stack-mitosis:name", "Value": "staging"},
+        {"Key": "stack-mitosis:source", "Value": "production"}, {"Key": "stack-mitosis:generation", "Value": "weekly"}]
+
+
+def test_a_shared_snapshot_refresh_still_needs_the_target() -> None:
+    shared = snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared")
+    tree = ReplicationGraph(region="us-west-2", instances=[], snapshots=[shared])
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": SHARED}))
+    assert str(refused.value) == "Target instance 'staging' does not exist in us-west-2."
+
+
+def test_a_named_snapshot_is_a_shared_one_only_by_its_arn_and_with_the_snapshot_method() -> None:
+    # production named but absent: with a local snapshot name the source must be an instance of this account
+    local = snapshot("weekly", "2026-01-01T00:00:00")
+    tree = ReplicationGraph(region="us-west-2", instances=[instance("staging")], snapshots=[local])
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": "weekly"}))
+    assert str(refused.value) == "Source instance 'production' does not exist in us-west-2."
+
+
+def test_a_gp3_copy_above_the_threshold_keeps_its_iops_and_throughput() -> None:
+    big: dict[str, Any] = {"StorageType": "gp3", "AllocatedStorage": 500, "Iops": 12000, "StorageThroughput": 500}
+    tree = graph(instance("production", **{**PRODUCTION, "AllocatedStorage": 500}),
+                 instance("staging", **{**SETTINGS, **big}))
+    assert {k: clone(plan_refresh(tree, request())).get(k) for k in big} == {**big, "AllocatedStorage": None}
+
+
+def test_a_postgres_tree_deeper_than_its_version_allows_is_refused() -> None:
+    # cascading read replicas came with PostgreSQL 14.1: a 13 tree two levels deep cannot be rebuilt as replicas
+    postgres: dict[str, Any] = {"Engine": "postgres", "EngineVersion": "13.12"}
+    tree = graph(instance("production", **postgres), instance("staging", replicas=["staging-1"], **postgres),
+                 instance("staging-1", "staging", ["staging-2"]), instance("staging-2", "staging-1"))
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request())
+    assert str(refused.value) == ("'staging' has replicas 2 levels deep; RDS allows 1 for postgres: its tree cannot "
+                                  "be rebuilt as read replicas.")
+
+
 def test_the_restart_sits_between_swap_and_delete() -> None:
     plan = plan_refresh(STAGING, request(restart={"type": "ecs", "cluster": "demo", "services": ["web"]}))
     ops = [op.op for op in plan.flight_plan]

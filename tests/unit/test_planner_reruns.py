@@ -299,3 +299,17 @@ def test_a_rerun_while_the_retiring_rename_is_pending_still_protects_the_copy() 
     assert renames(result) == [("staging", "old-staging"), ("temp-staging", "staging")]
     # Then the copy is protected once it holds the name, as staging was
     assert [p.DBInstanceIdentifier for p in result.protect] == ["staging"]
+
+
+def test_a_swap_under_way_is_finished_whatever_production_is_now() -> None:
+    # Given run 1 retired staging and failed before installing its copy; since then, production's backups were
+    # turned off and its snapshots deleted: nothing is to be copied any more, so nothing about it is refused
+    production = db("production").model_copy(update={"BackupRetentionPeriod": 0})
+    for method in ("auto", "point_in_time", "snapshot"):
+        result = plan(production, retired("old-staging", "staging"), copy("temp-staging", "staging"),
+                      clone={"method": method})
+        assert renames(result) == [("temp-staging", "staging")] and result.root is None
+        assert result.clone_method is None and result.notes == []
+        # and the copy of a snapshot a restore read is still deleted at the end
+        kept = [(s.prefix, s.keep) for s in result.snapshots]
+        assert (("staging-source-", 0) in kept) is (method == "snapshot")

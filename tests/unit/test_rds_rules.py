@@ -35,7 +35,7 @@ def test_gp3_iops_and_throughput_only_above_the_engines_threshold(engine: str, s
 
 @pytest.mark.parametrize(("engine", "version", "replicas", "levels"), [
     ("mysql", "8.0.35", 15, 3), ("mariadb", "10.6.14", 15, 3), ("postgres", "15.4", 15, 3),
-    ("postgres", "14.1", 15, 3), ("postgres", "13.12", 15, 1), ("postgres", None, 15, 3),
+    ("postgres", "14.1", 15, 3), ("postgres", "14", 15, 1), ("postgres", "13.12", 15, 1), ("postgres", None, 15, 3),
     ("oracle-ee", "19.0", 5, 1), ("sqlserver-se", "15.00", 5, 1), ("db2-se", "11.5", 3, 1),
 ])
 def test_replica_limits(engine: str, version: str | None, replicas: int, levels: int) -> None:

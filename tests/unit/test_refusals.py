@@ -167,14 +167,40 @@ def test_the_vpc_that_counts_is_the_one_of_productions_own_replicas() -> None:
 
 def test_another_refreshs_copy_counts_among_productions_replicas_this_refreshs_does_not() -> None:
     # another target's copy in vpc-b is a replica of production like any other: a copy must land in vpc-b too;
-    # this refresh's own stale copy in vpc-b is discarded before the clone, so it does not count
+    # this target's stale copy in vpc-b (made for another source: it cannot be reused) is discarded before the
+    # clone, so it does not count
     for target, counts in (("qa", True), ("staging", False)):
         production = db("production", replicas=[f"temp-{target}"], **in_vpc("vpc-a"), BackupRetentionPeriod=7)
-        tags = {TAG_TARGET: target, TAG_NAME: target, TAG_SOURCE: "production", TAG_GENERATION: "run-0"}
+        tags = {TAG_TARGET: target, TAG_NAME: target, TAG_SOURCE: "production-2025", TAG_GENERATION: "run-0"}
         copy = db(f"temp-{target}", "production", **in_vpc("vpc-b"),
                   TagList=[{"Key": key, "Value": value} for key, value in tags.items()])
         plan = refresh(production, copy, db("staging", **in_vpc("vpc-a")))
         assert (plan.clone_method == "point_in_time") is counts, target
+        assert [d.DBInstanceIdentifier for d in plan.discards] == ([] if counts else ["temp-staging"])
+
+
+@pytest.mark.parametrize(("engine", "quota", "limit"), [
+    ("mysql", None, 15), ("mysql", 5, 5),
+    # the account's ReadReplicasPerMaster quota is not these engines' limit: the API's is
+    ("oracle-ee", 15, 5), ("sqlserver-se", 15, 5), ("db2-se", 15, 3),
+])
+def test_a_copy_is_a_replica_up_to_the_replicas_rds_allows_per_source(engine: str, quota: int | None,
+                                                                      limit: int) -> None:
+    quotas = [AccountQuota(AccountQuotaName="ReadReplicasPerMaster", Used=0, Max=quota)] if quota else None
+
+    def plan(replicas: int, clone: str = "auto") -> Any:
+        names = [f"p-{n}" for n in range(replicas)]
+        return refresh(db("production", replicas=names, Engine=engine, BackupRetentionPeriod=7),
+                       *[db(name, "production") for name in names], db("staging", Engine=engine),
+                       quotas=quotas, clone=clone)
+
+    assert plan(limit - 1).clone_method == "replica"
+    assert plan(limit).clone_method == "point_in_time"
+    with pytest.raises(PlanRefused) as refused:
+        plan(limit, clone="replica")
+    assert str(refused.value) == (f"Production 'production' has {limit} read replicas; RDS allows {limit} for "
+                                  f"{engine}, and the copy would be one more. Choose the clone method point_in_time "
+                                  "or snapshot.")
 
 
 def test_production_replicas_in_several_vpcs_make_auto_restore() -> None:
@@ -182,7 +208,9 @@ def test_production_replicas_in_several_vpcs_make_auto_restore() -> None:
     replicas = [db("r1", "production", **in_vpc("vpc-a")), db("r2", "production", **in_vpc("vpc-b"))]
     plan = refresh(production, *replicas, db("staging", **in_vpc("vpc-a")))
     assert plan.clone_method == "point_in_time"
-    assert "replicas in several VPCs (vpc-a, vpc-b)" in plan.notes[0]
+    assert plan.notes[0] == ("Clone method: point_in_time: a restore of production's automated backups at their "
+                             "latest restorable time (auto: Production 'production' has replicas in several VPCs "
+                             "(vpc-a, vpc-b): where RDS would accept one more is not documented.).")
 
 
 # --- the last guard --------------------------------------------------------------------------------------------
