@@ -213,6 +213,14 @@ def test_production_replicas_in_several_vpcs_make_auto_restore() -> None:
                              "(vpc-a, vpc-b): where RDS would accept one more is not documented.).")
 
 
+def test_an_aurora_member_is_refused_as_the_source_or_in_the_target_tree() -> None:
+    member: dict[str, Any] = {"DBClusterIdentifier": "orders-cluster"}
+    for instances, name in (([db("production", **member), db("staging")], "production"),
+                            ([db("production"), db("staging", **member)], "staging")):
+        assert refusal(*instances) == f"'{name}' is a member of Aurora cluster 'orders-cluster': only RDS instances " \
+            "are supported."
+
+
 # --- the last guard --------------------------------------------------------------------------------------------
 
 
