@@ -15,7 +15,7 @@ TARGET_TREE = {"mitosis-demo": None, "mitosis-demo-replica": "mitosis-demo"}
 PORTS = {"mitosis-demo": 5431, "mitosis-demo-replica": 5432}
 
 # step -> (operation, request match, the instance the step makes busy, matching status changes to let pass)
-STEPS: dict[str, tuple[str, dict[str, str] | None, str | None, int]] = {
+STEPS: dict[str, tuple[str, dict[str, Any] | None, str | None, int]] = {
     "clone": ("rds:CreateDBInstanceReadReplica", {"DBInstanceIdentifier": "temp-mitosis-demo"},
               "temp-mitosis-demo", 0),
     # the copy's parameter group (a MySQL replica takes none at creation): no status of its own, so no status fault
