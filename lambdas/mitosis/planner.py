@@ -125,8 +125,9 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
                if progress.old_exists(name)]
     snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots)
                  ] if request.final_snapshot else []
-    if request.clone.method == "snapshot":  # copies of the snapshot a restore read are not kept, also on a re-run
-        snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
+    # Copies of the snapshot a restore read are not kept: looked for on every run, so a re-run that finishes a
+    # refresh deletes the copy its first run made, whichever method that run chose.
+    snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
     plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
                 discards=progress.discards, clone_method=clone.method if clone else None, source_ready=source_ready,
                 snapshot_copy=snapshot_copy, root=root, levels=levels, password=password,
@@ -157,7 +158,8 @@ def _remote_snapshot(request: RefreshRequest) -> str | None:
 
 def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[str]) -> CloneChoice:
     """The clone method the request asks for (`auto`: a replica where one can land in the target's subnet group,
-    else a point-in-time restore), refused where it cannot work. The notes say which and why."""
+    else a point-in-time restore, or a snapshot restore where only that keeps the target's key), refused where it
+    cannot work. The notes say which and why."""
     source, method = request.source, request.clone.method
     auto = method == "auto"
     if method == "snapshot":
@@ -172,13 +174,22 @@ def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[s
     if production.BackupRetentionPeriod == 0:
         raise PlanRefused(f"Production '{source}' has automated backups off: RDS makes neither a read replica of "
                           "it nor a point-in-time restore. Choose the clone method snapshot.")
-    blocker = _replica_blocker(graph, production, _instance(graph, request.target))
+    target = _instance(graph, request.target)
+    blocker = _replica_blocker(graph, production, target)
     if method == "replica" or (auto and blocker is None):
         if blocker:
             raise PlanRefused(f"{blocker} Choose the clone method point_in_time or snapshot.")
         why = " (auto: a same-Region replica of production can land in the target's subnet group)" if auto else ""
         notes.append(f"Clone method: replica: a read replica of production, promoted{why}.")
         return CloneChoice("replica")
+    # A point-in-time restore keeps production's key (RestoreDBInstanceToPointInTime takes no KmsKeyId): a target
+    # with a key of its own keeps it only through a snapshot copied with it, so `auto` takes production's newest.
+    newest = _newest_snapshot(graph, source)
+    if auto and target.StorageEncrypted and target.KmsKeyId != production.KmsKeyId and newest is not None:
+        notes.append(f"Clone method: snapshot: a restore of {newest.DBSnapshotIdentifier} (the newest available of "
+                     f"'{source}', taken {newest.SnapshotCreateTime or 'now'}) (auto: {blocker} A point-in-time "
+                     f"restore would keep production's key; a snapshot copied with the target's key keeps it.).")
+        return CloneChoice("snapshot", newest)
     why = f" (auto: {blocker})" if auto else ""
     notes.append(f"Clone method: point_in_time: a restore of production's automated backups at their latest "
                  f"restorable time{why}.")
@@ -233,17 +244,23 @@ def _snapshot(graph: ReplicationGraph, request: RefreshRequest) -> DBSnapshot:
         if snapshot.Status != "available":
             raise PlanRefused(f"Snapshot '{named}' is {snapshot.Status}: only an available snapshot is restored.")
     else:
-        available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
-        if not available:
+        newest = _newest_snapshot(graph, source)
+        if newest is None:
             production = graph.get(source)
             otherwise = ", or choose the clone method point_in_time" if production and \
                 production.BackupRetentionPeriod else ""
             raise PlanRefused(f"No available snapshot of '{source}' was found: take one{otherwise}.")
-        snapshot = max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier))
+        snapshot = newest
     if snapshot.shared and snapshot.Encrypted and snapshot.KeyUsable is False:
         raise PlanRefused(f"Snapshot '{snapshot.DBSnapshotArn or named}' is encrypted with {snapshot.KmsKeyId}, which "
                           "is not shared with this account: the production account must share the key too.")
     return snapshot
+
+
+def _newest_snapshot(graph: ReplicationGraph, source: str) -> DBSnapshot | None:
+    """Production's newest available snapshot, automated or manual (Describe read every page)."""
+    available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
+    return max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier), default=None)
 
 
 # --- progress of an earlier run ------------------------------------------------------------------------------

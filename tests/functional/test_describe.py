@@ -119,6 +119,9 @@ def test_describe_reads_tags_separately_when_the_listing_has_none(
     rds.add_response("describe_account_attributes", {"AccountQuotas": QUOTAS}, {})
     rds.add_response("list_tags_for_resource", {"TagList": [{"Key": "env", "Value": "staging"}]},
                      expected_params={"ResourceName": arn})
+    # (and production's snapshots, which `auto` may restore)
+    rds.add_response("describe_db_snapshots", {"DBSnapshots": []},
+                     {"DBInstanceIdentifier": "production"})
     # When Describe runs
     result = describe.handler(event(REQUEST), context)
     # Then the instance's tags come from ListTagsForResource, and the quotas from DescribeAccountAttributes

@@ -547,6 +547,27 @@ def test_a_postgres_tree_deeper_than_its_version_allows_is_refused() -> None:
                                   "be rebuilt as read replicas.")
 
 
+def test_auto_keeps_a_targets_own_key_by_restoring_productions_newest_snapshot_copied_with_it() -> None:
+    # staging (another VPC) has a key of its own: a point-in-time restore would keep production's
+    production_key: dict[str, Any] = {"Encrypted": True, "KmsKeyId": PRODUCTION["KmsKeyId"]}
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC)).model_copy(update={
+        "snapshots": [snapshot("rds:production-2026-01-04", "2026-01-04T03:00:00", SnapshotType="automated",
+                               **production_key)]})
+    plan = plan_refresh(tree, request(), Run(name="weekly"))
+    assert plan.clone_method == "snapshot" and plan.notes[0] == (
+        "Clone method: snapshot: a restore of rds:production-2026-01-04 (the newest available of 'production', taken "
+        "2026-01-04T03:00:00) (auto: 'staging' is in VPC vpc-b (subnet group staging-subnets) and production's "
+        "replicas in vpc-shared: a read replica of production cannot land in the target's subnet group. A "
+        "point-in-time restore would keep production's key; a snapshot copied with the target's key keeps it.).")
+    assert plan.snapshot_copy is not None and plan.snapshot_copy.request["KmsKeyId"] == SETTINGS["KmsKeyId"]
+    # with production's own key, or no snapshot to restore, the restore is to the latest restorable time
+    same_key = graph(instance("production", **PRODUCTION), instance("staging", **{
+        **OTHER_VPC, "KmsKeyId": PRODUCTION["KmsKeyId"]})).model_copy(update={"snapshots": tree.snapshots})
+    assert plan_refresh(same_key, request()).clone_method == "point_in_time"
+    no_snapshot = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC))
+    assert plan_refresh(no_snapshot, request()).clone_method == "point_in_time"
+
+
 def test_the_restart_sits_between_swap_and_delete() -> None:
     plan = plan_refresh(STAGING, request(restart={"type": "ecs", "cluster": "demo", "services": ["web"]}))
     ops = [op.op for op in plan.flight_plan]

@@ -285,8 +285,8 @@ def test_the_old_primary_gets_a_final_snapshot_named_after_the_generation() -> N
         {"DBInstanceIdentifier": "old-staging-replica", "SkipFinalSnapshot": True},
                               {"DBInstanceIdentifier": "old-staging",
                                "FinalDBSnapshotIdentifier": "staging-final-run-1"}]
-    assert [(s.prefix, s.keep) for s in result.snapshots] == [("staging-final-", 3)]
-    assert plan(PRODUCTION, db("staging"), final_snapshot=False).snapshots == []
+    assert [(s.prefix, s.keep) for s in result.snapshots] == [("staging-final-", 3), ("staging-source-", 0)]
+    assert [s.prefix for s in plan(PRODUCTION, db("staging"), final_snapshot=False).snapshots] == ["staging-source-"]
 
 
 def test_a_rerun_while_the_retiring_rename_is_pending_still_protects_the_copy() -> None:
@@ -310,6 +310,5 @@ def test_a_swap_under_way_is_finished_whatever_production_is_now() -> None:
                       clone={"method": method})
         assert renames(result) == [("temp-staging", "staging")] and result.root is None
         assert result.clone_method is None and result.notes == []
-        # and the copy of a snapshot a restore read is still deleted at the end
-        kept = [(s.prefix, s.keep) for s in result.snapshots]
-        assert (("staging-source-", 0) in kept) is (method == "snapshot")
+        # and a copy of a snapshot a restore read is still deleted at the end, whichever method made it
+        assert ("staging-source-", 0) in [(s.prefix, s.keep) for s in result.snapshots]
