@@ -54,6 +54,7 @@ from mitosis.models import (
     final_snapshot_name,
     final_snapshot_prefix,
     generation_id,
+    newest_available,
     old_name,
     source_copy_prefix,
     temp_name,
@@ -259,8 +260,7 @@ def _snapshot(graph: ReplicationGraph, request: RefreshRequest) -> DBSnapshot:
 
 def _newest_snapshot(graph: ReplicationGraph, source: str) -> DBSnapshot | None:
     """Production's newest available snapshot, automated or manual (Describe read every page)."""
-    available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
-    return max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier), default=None)
+    return newest_available(s for s in graph.snapshots if s.DBInstanceIdentifier == source)
 
 
 # --- progress of an earlier run ------------------------------------------------------------------------------

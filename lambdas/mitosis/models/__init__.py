@@ -19,6 +19,7 @@ from mitosis.models.graph import (
     SubnetGroup,
     Tag,
     VpcSecurityGroup,
+    newest_available,
 )
 from mitosis.models.names import (
     FINAL_SNAPSHOT_INFIX,
@@ -105,5 +106,5 @@ __all__ = [
     "RootBuild", "Run", "SnapshotCopy", "SnapshotRetention", "SsmCommand", "SsmInvocation", "SsmTarget",
     "SubnetGroup", "Swap",
     "Tag", "TaskContext", "VpcSecurityGroup", "WorkflowState", "final_snapshot_name", "final_snapshot_prefix",
-    "generation_id", "is_identifier", "old_name", "protection", "source_copy_prefix", "temp_name",
+    "generation_id", "is_identifier", "newest_available", "old_name", "protection", "source_copy_prefix", "temp_name",
 ]
