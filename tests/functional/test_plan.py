@@ -78,7 +78,7 @@ def test_plan_plans_the_refresh_from_describes_output(context: FakeLambdaContext
     ]
     assert result["deletes"][-1] == {"DBInstanceIdentifier": "old-staging", "SkipFinalSnapshot": None,
                                      "FinalDBSnapshotIdentifier": f"staging-final-{EXECUTION}"}
-    assert result["snapshots"] == [{"prefix": "staging-final-", "keep": 2}]
+    assert result["snapshots"] == [{"prefix": "staging-final-", "keep": 2, "cluster": False}]
     # And production's tree is never named, and the plan is plain JSON
     assert "production-replica" not in json.dumps(result)
     assert is_plain_json(result)
