@@ -88,6 +88,11 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
     run = run or Run(name="unnamed-run")
     source, target = request.source, request.target
     cluster = aurora.is_cluster_refresh(graph, request)
+    if cluster != request.aurora:
+        kind = "Aurora DB clusters" if cluster else "RDS instances"
+        raise PlanRefused(f"'{source}' and '{target}' are {kind}, but the refresh job declares aurora: "
+                          f"{str(request.aurora).lower()}: IAM grants a job only the actions of the kind it declares. "
+                          f"Declare aurora: {str(cluster).lower()} in the job (cdk.json refresh_jobs).")
     progress = Progress(graph, request, run, cluster)
     view = progress.view
     tree = progress.tree()
