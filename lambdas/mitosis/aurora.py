@@ -52,14 +52,21 @@ def is_cluster_refresh(graph: ReplicationGraph, request: RefreshRequest) -> bool
     source_cluster = graph.cluster(source) is not None
     target_cluster = any(graph.cluster(name) for name in (target, temp_name(target), old_name(target)))
     if source_cluster and not target_cluster:
-        what = "an RDS instance" if graph.get(target) else "no DB cluster of this region"
-        raise PlanRefused(f"Source '{source}' is an Aurora DB cluster and target '{target}' is {what}: an Aurora "
-                          "cluster is refreshed into an Aurora cluster only (name the target's DB cluster).")
+        raise PlanRefused(f"Source '{source}' is an Aurora DB cluster and target '{target}' is {_what(graph, target)}: "
+                          "an Aurora cluster is refreshed into an Aurora cluster only (name the target's DB cluster).")
     if target_cluster and not source_cluster:
-        what = "an RDS instance" if graph.get(source) else "no DB cluster of this region"
-        raise PlanRefused(f"Target '{target}' is an Aurora DB cluster and source '{source}' is {what}: an Aurora "
-                          "cluster is refreshed from an Aurora cluster only (name production's DB cluster).")
+        raise PlanRefused(f"Target '{target}' is an Aurora DB cluster and source '{source}' is {_what(graph, source)}: "
+                          "an Aurora cluster is refreshed from an Aurora cluster only (name production's DB cluster).")
     return source_cluster
+
+
+def _what(graph: ReplicationGraph, name: str) -> str:
+    instance = graph.get(name)
+    if instance is None:
+        return "no DB cluster of this region"
+    if instance.DBClusterIdentifier:
+        return f"an instance of Aurora cluster '{instance.DBClusterIdentifier}'"
+    return "an RDS instance"
 
 
 def _cluster(graph: ReplicationGraph, name: str, role: str = "Cluster") -> DBCluster:

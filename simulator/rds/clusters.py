@@ -24,8 +24,8 @@ where AWS documents nothing, the test says so and pins the simulator's assumptio
 - DeleteDBCluster: refused while deletion protection is on, while an instance is not `deleting`, in a status other
   than `available` or a failed one; a final DB cluster snapshot (with the cluster's data) unless skipped, exactly
   one of the two asked for; `deleting` for `delete_cluster`, then gone.
-- DeleteDBInstance of a cluster's instance: no final snapshot may be named; its writer, once gone, is replaced by the
-  reader with the best promotion tier.
+- DeleteDBInstance of a cluster's instance: no final snapshot may be named; its writer, once gone (or failed), is
+  replaced by the (available) reader with the best promotion tier.
 """
 
 from __future__ import annotations
@@ -402,6 +402,22 @@ class ClusterSimulator:
             # specified when deleting a cluster instance" (the API reference says nothing of it)
             raise AwsError("InvalidParameterCombination",
                            "FinalDBSnapshotIdentifier can not be specified when deleting a cluster instance")
+
+    def failed(self, db: DBInstance) -> None:
+        """An instance of the cluster ended in a failed status: if it was the writer, the cluster fails over to the
+        reader with the best promotion tier that has not failed. User Guide "High availability for Amazon Aurora":
+        "If the primary instance fails, Amazon RDS promotes the Aurora Replica with the better priority" (how long the
+        failover takes is not simulated: "Failover times are typically less than 35 seconds", FailoverDBCluster)."""
+        lc = self.of_member(db)
+        if lc is None or not getattr(db, "is_cluster_writer", False):
+            return
+        # a reader busy with something it leaves by itself (a rename...) is promoted too: it serves once it is over
+        readers = sorted((m for m in self._members(lc.cluster) if m is not db and m.status not in (
+            "failed", "deleting", *FAILED)), key=lambda m: getattr(m, "promotion_tier", 1))
+        if readers:
+            db.is_cluster_writer = False  # type: ignore[attr-defined]
+            readers[0].is_cluster_writer = True  # type: ignore[attr-defined]
+            lc.set_writer(self.rds.now(), readers[0].dbi_resource_id)
 
     def left(self, cluster_id: str) -> None:
         """An instance of the cluster is gone: a new writer if it was the writer (moto's: the best promotion tier)."""

@@ -385,7 +385,10 @@ class RdsSimulator:
         rds:status fault instead (`request` None: the fault was already drawn)."""
         if ending == "available" and steps and request is not None:
             ending = self._status_fault(request) or ending
-        return lc.plan(t, steps, ending)
+        end = lc.plan(t, steps, ending)
+        if ending not in ("available", GONE) and self.clusters.of_member(lc.db) is not None:
+            self._at(lc, end, lambda _t: self.clusters.failed(lc.db))  # a failed writer: the cluster fails over
+        return end
 
     def _at(self, lc: Lifecycle, t: float, action: Callable[[float], None]) -> None:
         lc.events.append(Event(t, next(self._sequence), action))

@@ -532,3 +532,16 @@ def test_a_clone_beyond_the_accounts_cluster_quota_is_refused(make_sim, aws):
     quota = {q["AccountQuotaName"]: (q["Used"], q["Max"]) for q in rds.describe_account_attributes()["AccountQuotas"]}
     assert quota["DBClusters"] == (3, 3)
     assert refused(lambda: clone(rds)) == "DBClusterQuotaExceededFault"
+
+
+def test_a_writer_that_fails_is_replaced_by_the_reader_with_the_best_promotion_tier(make_sim, aws, clock):
+    """User Guide "High availability for Amazon Aurora": "If the primary instance fails, Amazon RDS promotes the
+    Aurora Replica with the better priority". (An rds:status fault makes the writer's rename end `failed`.) How long
+    the failover takes is not simulated ("Failover times are typically less than 35 seconds", FailoverDBCluster)."""
+    make_sim(CLUSTER_WORLD, faults=[{"operation": "rds:status", "match": {"DBInstanceIdentifier": "prod-1"},
+                                     "status": "failed"}])
+    rds = aws("rds")
+    rds.modify_db_instance(DBInstanceIdentifier="prod-1", NewDBInstanceIdentifier="prod-one", ApplyImmediately=True)
+    clock.t = L.modify_lag + L.rename
+    assert instance(rds, "prod-one")["DBInstanceStatus"] == "failed"
+    assert members(rds, "prod") == {"prod-one": False, "prod-2": False, "prod-3": True}

@@ -86,9 +86,12 @@ def graph(*resources: DBInstance | DBCluster, quotas: list[AccountQuota] | None 
                             clusters=[r for r in resources if isinstance(r, DBCluster)], quotas=quotas or [])
 
 
+def aurora(**request: Any) -> RefreshRequest:
+    return RefreshRequest.parse({"source": "production", "target": "staging", "aurora": True, **request})
+
+
 def plan(*resources: DBInstance | DBCluster, run: Run = RUN_1, **request: Any) -> Plan:
-    return plan_refresh(graph(*resources), RefreshRequest.parse({"source": "production", "target": "staging",
-                                                                 **request}), run)
+    return plan_refresh(graph(*resources), aurora(**request), run)
 
 
 def refusal(*resources: DBInstance | DBCluster, **request: Any) -> str:
@@ -299,6 +302,13 @@ def test_a_half_done_swap_is_finished_from_the_tags() -> None:
 # --- refusals ------------------------------------------------------------------------------------------------------
 
 
+def test_a_job_must_declare_the_kind_of_its_target() -> None:
+    # IAM grants a job the cluster actions only when it declares aurora
+    assert "declares aurora: false" in refusal(*PRODUCTION, *STAGING, aurora=False)
+    instances = [DBInstance(DBInstanceIdentifier=name, Engine="postgres") for name in ("production", "staging")]
+    assert "are RDS instances, but the refresh job declares aurora: true" in refusal(*instances)
+
+
 def test_an_instance_and_a_cluster_are_refused_either_way() -> None:
     instance_target = DBInstance(DBInstanceIdentifier="staging", Engine="postgres")
     assert "Aurora DB cluster and target 'staging' is an RDS instance" in refusal(*PRODUCTION, instance_target)
@@ -361,10 +371,10 @@ def test_names_that_would_be_too_long_are_refused() -> None:
 def test_quotas_are_checked_before_anything_is_created() -> None:
     with pytest.raises(PlanRefused, match="of its 4 DB clusters"):
         plan_refresh(graph(*PRODUCTION, *STAGING, quotas=[AccountQuota(AccountQuotaName="DBClusters", Used=4, Max=4)]),
-                     RefreshRequest.parse({"source": "production", "target": "staging"}), RUN_1)
+                     aurora(), RUN_1)
     with pytest.raises(PlanRefused, match="of its 6 DB instances; the refresh needs 2"):
         plan_refresh(graph(*PRODUCTION, *STAGING, quotas=[AccountQuota(AccountQuotaName="DBInstances", Used=5, Max=6)]),
-                     RefreshRequest.parse({"source": "production", "target": "staging"}), RUN_1)
+                     aurora(), RUN_1)
 
 
 def test_a_temp_cluster_the_workflow_did_not_make_is_refused() -> None:
