@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, computed_field, model_serializer, model_validator
@@ -47,7 +48,7 @@ class InstanceRef(BaseModel):
         return cls(DBClusterIdentifier=identifier) if cluster else cls(DBInstanceIdentifier=identifier)
 
 
-def is_cluster_request(request: Params) -> bool:
+def is_cluster_request(request: Mapping[str, Any]) -> bool:
     """Whether a request acts on a cluster: a cluster's requests name DBClusterIdentifier only (a cluster instance's
     CreateDBInstance names both)."""
     return "DBInstanceIdentifier" not in request and "DBClusterIdentifier" in request
