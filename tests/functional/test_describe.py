@@ -65,7 +65,8 @@ def test_describe_returns_the_declared_request_and_the_graph_with_tags_and_repli
     # Then the request travels on with the job's declarations and the defaults, and the execution it runs in
     assert result["request"] == {**REQUEST, "dry_run": True, "restart": ECS_RESTART, "on_restart_failure": "keep",
                                  "before_swap": None, "master_password": None, "final_snapshot": True,
-                                 "keep_final_snapshots": 2, "clone": {"method": "auto", "snapshot": None}}
+                                 "keep_final_snapshots": 2, "clone": {"method": "auto", "snapshot": None},
+                                 "aurora": False}
     assert result["run"] == RUN
     # And the graph has both trees with their tags, port, backups and replica links, and the account's quotas
     graph = result["graph"]
