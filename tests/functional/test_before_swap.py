@@ -1,5 +1,6 @@
-"""Run before-swap hook: the user's job (data scrubbing...) against the temp- primary (an Aurora clone: its cluster endpoint), before anyone sees it: an
-SSM command whose parameters name the copy's endpoint, or an ECS task told the endpoint in its environment."""
+"""Run before-swap hook: the user's job (data scrubbing...) against the temp- primary (an Aurora clone: its cluster
+endpoint), before anyone sees it: an SSM command whose parameters name the copy's endpoint, or an ECS task told the
+endpoint in its environment."""
 
 from __future__ import annotations
 

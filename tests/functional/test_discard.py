@@ -1,5 +1,5 @@
-"""Discard copy: delete a copy of ours (an instance, or an Aurora clone) that cannot become part of this refresh (broken, stale or orphaned), lifting
-its deletion protection first, without a final snapshot."""
+"""Discard copy: delete a copy of ours (an instance, or an Aurora clone) that cannot become part of this refresh
+(broken, stale or orphaned), lifting its deletion protection first, without a final snapshot."""
 
 from __future__ import annotations
 

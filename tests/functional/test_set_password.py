@@ -1,5 +1,6 @@
-"""Set master password: the copy (an Aurora clone: its cluster) gets the password from the declared secret before the swap. The value goes to RDS
-only: never returned, never logged; every log line says which execution and target it belongs to."""
+"""Set master password: the copy (an Aurora clone: its cluster) gets the password from the declared secret before the
+swap. The value goes to RDS only: never returned, never logged; every log line says which execution and target it
+belongs to."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The "... done?" checks of RDS operations (on instances and Aurora clusters): READY only once the expected result is in effect (never the status
-alone), NotReady while it is not (Step Functions retries), InstanceFailed for what RDS does not leave by itself."""
+"""The "... done?" checks of RDS operations (on instances and Aurora clusters): READY only once the expected result is
+in effect (never the status alone), NotReady while it is not (Step Functions retries), InstanceFailed for what RDS
+does not leave by itself."""
 
 from __future__ import annotations
 
