@@ -10,15 +10,16 @@ where AWS documents nothing, the test says so and pins the simulator's assumptio
   protection, no IAM database authentication, tags not copied to snapshots) when the request leaves it out; no
   instances. copy-on-write: `creating` for `clone_cluster`; full-copy (the default) for `restore_point_in_time`.
   Refused: RestoreToTime with copy-on-write, both or neither of RestoreToTime and UseLatestRestorableTime, a clone
-  of a cluster with no instance, a KmsKeyId for an unencrypted source, names taken.
+  of a cluster with no instance, a KmsKeyId for an unencrypted source, names taken, a backup window that conflicts
+  with the maintenance window (the clone's is its source's: the call takes none).
 - CreateDBInstance with DBClusterIdentifier: only once the cluster is `available`; the first instance of a cluster is
   its writer; the cluster's engine, storage, port, security groups and subnet group; `creating` for
   `create_cluster_instance`. Parameters "managed by the DB cluster" are refused; so is `db.serverless` in a cluster
   without a Serverless v2 capacity range.
 - ModifyDBCluster (the cluster `available`): a rename (NewDBClusterIdentifier, ApplyImmediately) moves the
   cluster's endpoints and members at once and is `renaming` for `rename_cluster`; the new name must be free. The
-  master password is `resetting-master-credentials` for `modify`; deletion protection, windows, retention and tags
-  to snapshots change at once; anything else is `modifying` for `modify`. Without ApplyImmediately, what is not
+  master password is `resetting-master-credentials` for `modify`; deletion protection, windows (not conflicting),
+  retention and tags to snapshots change at once; anything else is `modifying` for `modify`. Without ApplyImmediately, what is not
   applied immediately regardless waits in PendingModifiedValues for the maintenance window, which the simulation
   never reaches.
 - DeleteDBCluster: refused while deletion protection is on, while an instance is not `deleting`, in a status other
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.rds.models import DBCluster, DBInstance, RDSBackend
+from moto.rds.utils import valid_preferred_maintenance_window
 
 from simulator.faults import AwsError
 from simulator.latency import to_datetime
@@ -91,6 +93,14 @@ def cluster_name(identifier: str) -> str:
 def default_parameter_group(engine: str, version: str) -> str:
     """The engine's default DB cluster parameter group: `default.<family>` (aurora-mysql8.0, aurora-postgresql15)."""
     return f"default.{engines.parameter_group_family(engine, version)}"
+
+
+def check_windows(maintenance: str | None, backup: str | None) -> None:
+    """PreferredBackupWindow (RestoreDBClusterToPointInTime, ModifyDBCluster): "Must not conflict with the preferred
+    maintenance window." (moto checks an instance's windows so, not a cluster's: its check, InvalidParameterValue)"""
+    problem = valid_preferred_maintenance_window(maintenance, backup) if maintenance and backup else None
+    if problem:
+        raise AwsError("InvalidParameterValue", problem)
 
 
 def invalid_state(lc: ClusterLifecycle, status: str, what: str = "") -> AwsError:
@@ -232,6 +242,9 @@ class ClusterSimulator:
             raise AwsError("InvalidParameterCombination", "KmsKeyId can't be specified when the source DB cluster "
                            "isn't encrypted.")
         self._check_groups(params, source.engine, source.engine_version)
+        # the clone keeps production's maintenance window: the call takes none
+        check_windows(source.preferred_maintenance_window,
+                      params.get("PreferredBackupWindow", source.preferred_backup_window))
         account.check_cluster_quota(self.backend)
         create: dict[str, Any] = {
             "DBClusterIdentifier": identifier, "Engine": source.engine, "EngineVersion": source.engine_version,
@@ -282,6 +295,8 @@ class ClusterSimulator:
         group = request.get("DBClusterParameterGroupName")
         if group:
             self._check_groups({"DBClusterParameterGroupName": group}, cluster.engine, cluster.engine_version)
+        check_windows(request.get("PreferredMaintenanceWindow", cluster.preferred_maintenance_window),
+                      request.get("PreferredBackupWindow", cluster.preferred_backup_window))
         if not params.get("ApplyImmediately"):
             later = {k: v for k, v in request.items() if k not in REGARDLESS}
             lc.deferred.update(later)
