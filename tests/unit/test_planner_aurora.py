@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import botocore.session
 import pytest
+from botocore.validate import validate_parameters
 from mitosis.errors import PlanRefused
 from mitosis.models import (
     TAG_GENERATION,
@@ -380,3 +382,23 @@ def test_quotas_are_checked_before_anything_is_created() -> None:
 def test_a_temp_cluster_the_workflow_did_not_make_is_refused() -> None:
     foreign = cluster("temp-staging", TagList=[{"Key": "owner", "Value": "someone"}])
     assert "did not create are in the way (temp-staging)" in refusal(*PRODUCTION, *STAGING, foreign)
+
+
+def test_every_request_of_the_plan_is_one_the_rds_api_reference_accepts() -> None:
+    # botocore's rds service model is the API reference: each call's parameters validate against its input shape
+    # (RestoreDBClusterToPointInTime takes no PreferredMaintenanceWindow: the windows ride on the rename), and a
+    # cluster's instance is sent none of the settings "managed by the DB cluster" (CreateDBInstance)
+    model = botocore.session.get_session().get_service_model("rds")
+    hook = {"type": "ssm", "targets": [{"Key": "tag:app", "Values": ["x"]}]}
+    result = plan(*PRODUCTION, *STAGING, master_password={
+        "secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:pw"}, before_swap=hook)
+    calls = [op for op in result.flight_plan if op.op in model.operation_names]
+    assert {op.op for op in calls} == {"RestoreDBClusterToPointInTime", "CreateDBInstance", "ModifyDBCluster",
+                                       "ModifyDBInstance", "DeleteDBInstance", "DeleteDBCluster"}
+    for op in calls:
+        validate_parameters(op.params, model.operation_model(op.op).input_shape)
+    managed = {"MasterUserPassword", "VpcSecurityGroupIds", "BackupRetentionPeriod", "PreferredBackupWindow", "Port",
+               "EngineVersion", "StorageType", "StorageEncrypted", "KmsKeyId", "AllocatedStorage", "OptionGroupName",
+               "MultiAZ", "CopyTagsToSnapshot", "EnableIAMDatabaseAuthentication", "EnableCloudwatchLogsExports",
+               "DeletionProtection"}
+    assert not [op for op in calls if op.op == "CreateDBInstance" and managed & set(op.params)]
