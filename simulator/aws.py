@@ -45,7 +45,7 @@ from simulator.faults import AwsError, FaultSet
 from simulator.iam import Statement, UnmappedCall, decide
 from simulator.kms import KmsSimulator
 from simulator.latency import INSTANT, Latency, load_latency, to_datetime
-from simulator.rds import Forward, RdsSimulator
+from simulator.rds import Forward, RdsSimulator, engines
 from simulator.ssm import SsmSimulator
 from simulator.world import load_world, region_of, validate_world
 
@@ -81,6 +81,18 @@ def _error_code(error: Exception) -> str:
     if isinstance(response, Mapping) and response.get("Error", {}).get("Code"):
         return str(response["Error"]["Code"])
     return type(error).__name__
+
+
+def _default_group_details(moto_details: Callable[[DBInstance], tuple[str, str]]) -> Callable[[DBInstance],
+                                                                                            tuple[str, str]]:
+    """An instance's default DB parameter group (family, name): an Aurora engine's as RDS names its families
+    (simulator.rds.engines), any other engine's as moto does."""
+    def details(db: DBInstance) -> tuple[str, str]:
+        if not str(db.engine).startswith("aurora"):
+            return moto_details(db)
+        family = engines.parameter_group_family(db.engine, str(db.engine_version))
+        return family, f"default.{family}"
+    return details
 
 
 class SimulatedAWS:
@@ -146,6 +158,10 @@ class SimulatedAWS:
             return simulation._make_api_call(client, operation_name, api_params)
 
         stack.enter_context(patch.object(BaseClient, "_make_api_call", make_api_call))
+        # moto names an Aurora MySQL instance's default DB parameter group after its whole version
+        # (default.aurora-mysql8.0.mysql_aurora.3.05): RDS names it after the family (default.aurora-mysql8.0).
+        stack.enter_context(patch.object(DBInstance, "default_db_parameter_group_details", _default_group_details(
+            DBInstance.default_db_parameter_group_details)))
         # moto names automated snapshots after the wall clock; automated backups are not simulated.
         for kind in (DBInstance, DBCluster):
             stack.enter_context(patch.object(kind, "save_automated_backup", lambda _resource: None))

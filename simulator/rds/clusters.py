@@ -19,9 +19,9 @@ where AWS documents nothing, the test says so and pins the simulator's assumptio
 - ModifyDBCluster (the cluster `available`): a rename (NewDBClusterIdentifier, ApplyImmediately) moves the
   cluster's endpoints and members at once and is `renaming` for `rename_cluster`; the new name must be free. The
   master password is `resetting-master-credentials` for `modify`; deletion protection, windows (not conflicting),
-  retention and tags to snapshots change at once; anything else is `modifying` for `modify`. Without ApplyImmediately, what is not
-  applied immediately regardless waits in PendingModifiedValues for the maintenance window, which the simulation
-  never reaches.
+  retention and tags to snapshots change at once; anything else is `modifying` for `modify`. Without
+  ApplyImmediately, what is not applied immediately regardless waits in PendingModifiedValues for the maintenance
+  window, which the simulation never reaches.
 - DeleteDBCluster: refused while deletion protection is on, while an instance is not `deleting`, in a status other
   than `available` or a failed one; a final DB cluster snapshot (with the cluster's data) unless skipped, exactly
   one of the two asked for; `deleting` for `delete_cluster`, then gone.

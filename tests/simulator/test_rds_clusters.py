@@ -560,3 +560,13 @@ def test_a_backup_window_that_conflicts_with_the_maintenance_window_is_refused(r
     rds.modify_db_cluster(DBClusterIdentifier="staging", PreferredBackupWindow="02:30-03:00",
                           PreferredMaintenanceWindow="sun:05:00-sun:05:30", ApplyImmediately=True)
     assert cluster(rds, "staging")["PreferredBackupWindow"] == "02:30-03:00"
+
+
+def test_an_instance_without_a_parameter_group_has_its_engines_default_one(rds):
+    """CreateDBInstance.DBParameterGroupName: "If you don't specify a value, then Amazon RDS uses the default DB
+    parameter group for the specified DB engine and version": default.<family>, the family as RDS names them
+    (aurora-mysql8.0; moto names it after the whole version, default.aurora-mysql8.0.mysql_aurora.3.05)."""
+    rds.create_db_instance(DBInstanceIdentifier="empty-1", DBClusterIdentifier="empty", Engine="aurora-mysql",
+                           DBInstanceClass="db.r6g.large")
+    assert instance(rds, "empty-1")["DBParameterGroups"][0]["DBParameterGroupName"] == "default.aurora-mysql8.0"
+    assert instance(rds, "prod-1")["DBParameterGroups"][0]["DBParameterGroupName"] == "default.aurora-postgresql15"

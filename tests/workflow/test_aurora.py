@@ -126,6 +126,25 @@ def test_a_three_instance_production_cluster_refreshes_a_two_instance_staging_cl
     assert all(0 < seconds < 1500 for seconds in report["downtime_s"].values()), report["downtime_s"]
 
 
+def test_an_aurora_mysql_cluster_refreshes_too_with_its_backtrack_window() -> None:
+    # Given the same clusters on Aurora MySQL 8.0, production's with a backtrack window and staging's without
+    world = copy.deepcopy(WORLD)
+    for cluster in world["rds"]["clusters"]:
+        cluster.update(Engine="aurora-mysql", EngineVersion="8.0.mysql_aurora.3.05.2",
+                       Port=cluster["Port"] - 5432 + 3306)
+    world["rds"]["clusters"][0].update(EnableCloudwatchLogsExports=["audit", "slowquery"], BacktrackWindow=3600)
+    world["rds"]["clusters"][1]["EnableCloudwatchLogsExports"] = ["error"]
+    old = before(world)
+    # When it is refreshed
+    report = simulate(world, REFRESH)
+    # Then as for PostgreSQL: every setting kept (the log exports the target's, not production's), production's data
+    assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
+    assert report["denied"] == [] and after(report) == old
+    assert clusters(report)[CLUSTER]["data_origin"] == "shop-prod"
+    assert clusters(report)[CLUSTER]["BacktrackWindow"] == 0  # the target's: off
+    nothing_left_behind(report)
+
+
 def test_the_writers_copy_is_created_first_then_the_readers() -> None:
     report = simulate(WORLD, REFRESH)
     creates = [(c["t"], c["params"]["DBInstanceIdentifier"]) for c in report["calls"]
