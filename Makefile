@@ -5,7 +5,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_HOME := $(CURDIR)/.cdk-home
 LAYER_PLATFORM := --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:
 
-.PHONY: setup layer demo test synth check bench clean
+.PHONY: setup layer demo test synth check bench mutation clean
 
 setup: $(VENV)/.installed node_modules/.installed build/.layer-installed
 
@@ -51,6 +51,11 @@ check: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy lambdas/mitosis infrastructure simulator operate tools tests
 	$(BIN)/python tools/check_template.py
+
+# Mutation testing of the pure core (planner, status checks, input models, names, RDS rules) with the unit tests:
+# the score per module and the survivors (docs/mutation.md). Not part of `make test`: about 10 minutes on 2 cores.
+mutation: setup
+	$(BIN)/python tools/mutation.py
 
 bench: setup
 	$(BIN)/python -m simulator.bench

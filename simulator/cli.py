@@ -1,4 +1,4 @@
-"""The `mitosis` command: `mitosis simulate` (the contract in ../shared/SIMULATION.md) and `mitosis demo`; the
+"""The `mitosis` command: `mitosis simulate` (its contract: docs/simulation.md) and `mitosis demo`; the
 commands for people (plan, start, status, history) are operate/cli.py's.
 
 Exit codes: 0 when the last execution SUCCEEDED, 1 when it failed, 2 for unusable arguments or files.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -71,13 +72,16 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.attempts < 1 or args.runs < 1:
         raise UsageError("--attempts and --runs must be at least 1")
     world = read_json(args.world, "world")
-    if not isinstance(world, dict) or not isinstance(world.get("rds", {}).get("instances"), list):
+    if not isinstance(world, dict) or not isinstance(world.get("rds"), dict) or not isinstance(
+            world["rds"].get("instances"), list):
         raise UsageError(f"world {args.world} has no rds.instances list")
-    faults = read_json(args.faults, "faults").get("faults") if args.faults else None
+    faults = read_faults(args.faults) if args.faults else None
+    if args.report:
+        writable(args.report)  # before the run, not after it
     simulation = Simulation(
         world=world, execution_input=read_json(args.input, "input"),
         latency=read_json(args.latency, "latency model") if args.latency else None, faults=faults,
-        attempts=args.attempts, runs=args.runs, context=read_json(args.context, "context") if args.context else None,
+        attempts=args.attempts, runs=args.runs, context=read_context(args.context) if args.context else None,
     )
     if not args.quiet:
         simulation.on_state = Progress(sys.stderr).state
@@ -90,13 +94,44 @@ def run_simulate(args: argparse.Namespace) -> int:
     return 0 if report["status"] == "SUCCEEDED" else 1
 
 
+def read_faults(path: str) -> Any:
+    faults = read_json(path, "faults")
+    if not isinstance(faults, dict) or "faults" not in faults:
+        raise UsageError(f"faults {path} must be an object with a 'faults' list")
+    return faults["faults"]
+
+
+def read_context(path: str) -> dict[str, Any]:
+    """CDK context to deploy with: a cdk.json, or its context object alone; checked as `cdk deploy` would."""
+    from pydantic import ValidationError
+
+    from infrastructure.settings import DeploymentSettings
+    from operate.deployed import AccountError, context
+
+    try:
+        loaded = context(path)
+        DeploymentSettings.from_context(loaded)
+    except AccountError as error:
+        raise UsageError(str(error)) from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise UsageError(f"context {path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return loaded
+
+
+def writable(path: str) -> None:
+    folder = Path(path).resolve().parent
+    if not folder.is_dir() or Path(path).is_dir() or not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write the report {path}")
+
+
 def execute(simulation: Simulation) -> dict[str, Any]:
     from simulator.world import WorldError
 
     try:
         return simulation.run()
-    except WorldError as error:
-        raise UsageError(f"unusable world: {error}") from None
+    except WorldError as error:  # the world's, the latency model's or a fault's (each message says which)
+        raise UsageError(f"unusable input: {error}") from None
 
 
 def write_report(report: dict[str, Any], path: str | None) -> None:
@@ -152,8 +187,13 @@ def run_demo(report_path: str | None, timeline_path: str | None = None) -> int:
     out = sys.stderr
     print(f"stack-mitosis demo: refresh {execution_input['target']} from {execution_input['source']} "
           "in a simulated AWS (virtual time; nothing leaves this machine)\n", file=out)
-    before = {i["DBInstanceIdentifier"]: {**i, "data_origin": i["DBInstanceIdentifier"]}
-              for i in world["rds"]["instances"]}
+    sources = {i["DBInstanceIdentifier"]: i.get("SourceDBInstanceIdentifier") for i in world["rds"]["instances"]}
+
+    def origin(name: str) -> str:  # a replica holds its source's data
+        return origin(sources[name]) if sources.get(name) else name
+
+    before = {name: {**i, "data_origin": origin(name)}
+              for name, i in ((i["DBInstanceIdentifier"], i) for i in world["rds"]["instances"])}
     print_graph("Before", before, out)
     simulation = Simulation(world=world, execution_input=execution_input, on_state=Progress(out).state,
                             on_attempt=Progress(out).attempt, on_notification=Progress(out).notification)

@@ -1,4 +1,4 @@
-"""Errors the simulated AWS returns, and the faults of FAULTS.json (format in SIMULATION.md).
+"""Errors the simulated AWS returns, and the faults of FAULTS.json (format in docs/simulation.md).
 
 A fault is either an API-call fault (`operation` is `service:Operation`, the call fails with `error`) or a
 status fault consumed by a service simulator: `rds:status` (the instance ends in `status` instead of

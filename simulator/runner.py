@@ -1,6 +1,6 @@
 """`mitosis simulate`: the synthesized state machine, its real handlers and a simulated AWS, on a virtual clock.
 
-See ../shared/SIMULATION.md (the contract) and the README. One run: synthesize the stack for this refresh,
+See docs/simulation.md (the contract) and the README. One run: synthesize the stack for this refresh,
 load the world into the simulated AWS, create the functions and the state machine, then start up to
 `attempts` executions with the same input, each after the previous one failed, and report.
 """

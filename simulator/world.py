@@ -1,4 +1,4 @@
-"""WORLD.json (format in SIMULATION.md) checked, then created in the simulated account.
+"""WORLD.json (format in docs/simulation.md) checked, then created in the simulated account.
 
 `load_world` makes ordinary boto3 calls; SimulatedAWS runs them through its service simulators with recording
 off, at virtual time 0 and with zero latency, so the world's resources get the simulators' bookkeeping
@@ -84,6 +84,15 @@ def region_of(world: Mapping[str, Any]) -> str:
     return region
 
 
+WORLD_KEYS = frozenset({"region", "start", "rds", "ecs", "ec2", "secretsmanager"})
+SECTION_KEYS = {
+    "rds": frozenset({"instances", "subnet_groups", "quotas", "snapshots", "shared_snapshots"}),
+    "ecs": frozenset({"clusters", "task_definitions"}),
+    "ec2": frozenset({"instances"}),
+    "secretsmanager": frozenset({"secrets"}),
+}
+
+
 def _list(parent: Any, key: str, where: str) -> list[Any]:
     if not isinstance(parent, Mapping):
         raise WorldError(f"{where} must be an object")
@@ -108,6 +117,12 @@ def validate_world(world: Any) -> None:
     """Raise WorldError unless `world` can be loaded."""
     if not isinstance(world, Mapping):
         raise WorldError("the world must be a JSON object")
+    _known(world, WORLD_KEYS, "the world")
+    for section, keys in SECTION_KEYS.items():
+        if section in world:
+            if not isinstance(world[section], Mapping):
+                raise WorldError(f"{section} must be an object")
+            _known(world[section], keys, section)
     region_of(world)
     from simulator.latency import world_start
 
@@ -191,10 +206,25 @@ def validate_world(world: Any) -> None:
             unknown = sorted(set(service) - SERVICE_KEYS)
             if unknown:
                 raise WorldError(f"ecs service {service['name']}: unknown keys {unknown}")
+    for definition in _list(world.get("ecs", {}), "task_definitions", "ecs"):
+        containers = definition.get("containers", ["job"])
+        if not isinstance(definition.get("family"), str) or not isinstance(containers, list) or not all(
+                isinstance(name, str) for name in containers):
+            raise WorldError(f"an ecs task definition needs a family and a list of container names: {dict(definition)}")
     for host in _list(world.get("ec2", {}), "instances", "ec2"):
         unknown = sorted(set(host) - {"Tags", "InstanceType"})
         if unknown:
             raise WorldError(f"ec2 instance: unknown keys {unknown}")
+    for secret in _list(world.get("secretsmanager", {}), "secrets", "secretsmanager"):
+        if not all(isinstance(secret.get(key), str) for key in ("Name", "SecretString")):
+            raise WorldError(f"a secret needs a Name and a SecretString: {sorted(secret)}")
+
+
+def _known(section: Mapping[str, Any], keys: frozenset[str], where: str) -> None:
+    """A key the simulator does not read is refused: a typo (rds.snapshot) must not pass unnoticed."""
+    unknown = sorted(set(section) - keys)
+    if unknown:
+        raise WorldError(f"{where}: unknown keys {unknown}; known keys are {sorted(keys)}")
 
 
 def _engine(entries: dict[str, Mapping[str, Any]], ident: str) -> tuple[str, str]:

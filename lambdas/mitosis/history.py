@@ -45,7 +45,7 @@ PHASE_STATES: dict[str, frozenset[str]] = {
                           "Roll back name", "Restart application again", "Wait for restart again",
                           "Restart again done?", "Restart failed, rolled back", "Application restarted"}),
     "delete": frozenset({"Delete old tree", "Delete old", "Wait for delete", "Delete done?", "Old instance deleted",
-                         "Final snapshots?", "Prune final snapshots", "Snapshots kept", "Refreshed"}),
+                         "Prune snapshots", "Prune snapshots by name", "Refreshed"}),
 }
 
 

@@ -62,7 +62,7 @@ from mitosis.models import (
     source_copy_prefix,
     temp_name,
 )
-from mitosis.status import STUCK, Resource
+from mitosis.status import STUCK, Resource, renaming_to
 
 # Statuses in which production can be the source of the copy: "storage-optimization" leaves it fully
 # operational (RDS User Guide, DB instance statuses). Production in another status that it leaves by itself
@@ -106,24 +106,23 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
 
     root = password = before_swap = source_ready = snapshot_copy = None
     levels: list[Level] = []
-    if cluster:
-        clone = CloneChoice(aurora.CLONE_METHOD)
-    else:
-        clone = choose_clone(view, request, notes) if not progress.swap_started else CloneChoice("replica")
+    clone = None  # once the swap has begun, the copies are built: no clone to choose
     if cluster and not progress.swap_started:
+        clone = CloneChoice(aurora.CLONE_METHOD)
         cluster_copies = aurora.ClusterCopies(view, request, progress.copy_tags, notes)
         root = cluster_copies.root()
         levels = cluster_copies.levels(tree[1:])
         if progress.fresh:
             aurora.refuse_incompatible(view, request, tree[1:])
     elif not progress.swap_started:
+        clone = choose_clone(view, request, notes)
         copies = Copies(view, request, progress, notes, clone)
         root = copies.root()
         snapshot_copy = copies.snapshot_copy
         levels = [Level(replicas=[copies.replica(name) for name in level]) for level in _levels_below(view, target)]
         if progress.fresh:
             _refuse_incompatible(view, request, clone)
-            _refuse_beyond_limits(view, request, copies.engine, [root.create.request, *[
+            _refuse_beyond_limits(view, request, copies.engine, copies.engine_version, [root.create.request, *[
                 b.create.request for lv in levels for b in lv.replicas]])
         if clone.method == "replica" and graph.get(temp_name(target)) is None:
             source_ready = Expectation(DBInstanceIdentifier=source, ready=SOURCE_READY)
@@ -147,10 +146,11 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
                if progress.old_exists(name)]
     snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots,
                                    cluster=cluster)] if request.final_snapshot else []
-    if clone.method == "snapshot":  # copies of the snapshot a restore read are not kept
-        snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
+    # Copies of the snapshot a restore read are not kept: looked for on every run, so a re-run that finishes a
+    # refresh deletes the copy its first run made, whichever method that run chose.
+    snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
     plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
-                discards=progress.discards, clone_method=clone.method, source_ready=source_ready,
+                discards=progress.discards, clone_method=clone.method if clone else None, source_ready=source_ready,
                 snapshot_copy=snapshot_copy, root=root, levels=levels, password=password,
                 before_swap=before_swap, swaps=swaps, protect=protect,
                 restart=RestartHook(hook=request.restart) if request.restart else None, deletes=deletes,
@@ -181,7 +181,8 @@ def _remote_snapshot(request: RefreshRequest) -> str | None:
 
 def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[str]) -> CloneChoice:
     """The clone method the request asks for (`auto`: a replica where one can land in the target's subnet group,
-    else a point-in-time restore), refused where it cannot work. The notes say which and why."""
+    else a point-in-time restore, or a snapshot restore where only that keeps the target's key), refused where it
+    cannot work. The notes say which and why."""
     source, method = request.source, request.clone.method
     auto = method == "auto"
     if method == "snapshot":
@@ -196,13 +197,22 @@ def choose_clone(graph: ReplicationGraph, request: RefreshRequest, notes: list[s
     if production.BackupRetentionPeriod == 0:
         raise PlanRefused(f"Production '{source}' has automated backups off: RDS makes neither a read replica of "
                           "it nor a point-in-time restore. Choose the clone method snapshot.")
-    blocker = _replica_blocker(graph, production, _instance(graph, request.target))
+    target = _instance(graph, request.target)
+    blocker = _replica_blocker(graph, production, target)
     if method == "replica" or (auto and blocker is None):
         if blocker:
             raise PlanRefused(f"{blocker} Choose the clone method point_in_time or snapshot.")
         why = " (auto: a same-Region replica of production can land in the target's subnet group)" if auto else ""
         notes.append(f"Clone method: replica: a read replica of production, promoted{why}.")
         return CloneChoice("replica")
+    # A point-in-time restore keeps production's key (RestoreDBInstanceToPointInTime takes no KmsKeyId): a target
+    # with a key of its own keeps it only through a snapshot copied with it, so `auto` takes production's newest.
+    newest = _newest_snapshot(graph, source)
+    if auto and target.StorageEncrypted and target.KmsKeyId != production.KmsKeyId and newest is not None:
+        notes.append(f"Clone method: snapshot: a restore of {newest.DBSnapshotIdentifier} (the newest available of "
+                     f"'{source}', taken {newest.SnapshotCreateTime or 'now'}) (auto: {blocker} A point-in-time "
+                     f"restore would keep production's key; a snapshot copied with the target's key keeps it.).")
+        return CloneChoice("snapshot", newest)
     why = f" (auto: {blocker})" if auto else ""
     notes.append(f"Clone method: point_in_time: a restore of production's automated backups at their latest "
                  f"restorable time{why}.")
@@ -217,8 +227,15 @@ def _replica_blocker(graph: ReplicationGraph, source: DBInstance, target: DBInst
     # "All read replicas in one Amazon Web Services Region that are created from the same source DB instance
     # must ... specify DB subnet groups from the same VPC" (CreateDBInstanceReadReplica.DBSubnetGroupName), and
     # the User Guide advises against a replica in another VPC than its source's.
-    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers if not r.startswith("arn:")]
-    siblings = {r.vpc for r in replicas if r is not None and r.tag(TAG_TARGET) is None and r.vpc}
+    # Another refresh's copy counts (it is a replica of production too); this refresh's own stale copy is
+    # discarded before the clone.
+    replicas = [graph.get(r) for r in source.ReadReplicaDBInstanceIdentifiers]  # a cross-region one's ARN: None
+    siblings = {r.vpc for r in replicas
+                if r is not None and r.tag(TAG_TARGET) != target.DBInstanceIdentifier and r.vpc}
+    if len(siblings) > 1:
+        vpcs = ", ".join(sorted(siblings))
+        return (f"Production '{source.DBInstanceIdentifier}' has replicas in several VPCs ({vpcs}): where RDS would "
+                "accept one more is not documented.")
     vpc = next(iter(siblings)) if siblings else source.vpc
     if target.vpc and vpc and target.vpc != vpc:
         group = target.DBSubnetGroup.DBSubnetGroupName if target.DBSubnetGroup else "?"
@@ -250,17 +267,23 @@ def _snapshot(graph: ReplicationGraph, request: RefreshRequest) -> DBSnapshot:
         if snapshot.Status != "available":
             raise PlanRefused(f"Snapshot '{named}' is {snapshot.Status}: only an available snapshot is restored.")
     else:
-        available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
-        if not available:
+        newest = _newest_snapshot(graph, source)
+        if newest is None:
             production = graph.get(source)
             otherwise = ", or choose the clone method point_in_time" if production and \
                 production.BackupRetentionPeriod else ""
             raise PlanRefused(f"No available snapshot of '{source}' was found: take one{otherwise}.")
-        snapshot = max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier))
+        snapshot = newest
     if snapshot.shared and snapshot.Encrypted and snapshot.KeyUsable is False:
         raise PlanRefused(f"Snapshot '{snapshot.DBSnapshotArn or named}' is encrypted with {snapshot.KmsKeyId}, which "
                           "is not shared with this account: the production account must share the key too.")
     return snapshot
+
+
+def _newest_snapshot(graph: ReplicationGraph, source: str) -> DBSnapshot | None:
+    """Production's newest available snapshot, automated or manual (Describe read every page)."""
+    available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
+    return max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier), default=None)
 
 
 # --- progress of an earlier run ------------------------------------------------------------------------------
@@ -275,8 +298,10 @@ class Progress:
         self.graph, self.request, self.target, self.cluster = graph, request, request.target, cluster
         resources: list[Resource] = [*graph.instances, *(graph.clusters if cluster else [])]
         ours = [r for r in resources if r.tag(TAG_TARGET) == self.target]
-        # Only under an old- name: a rollback puts a retired instance back under its name, tags and all.
-        retired = [r for r in ours if r.tag(TAG_REPLACED_BY) and r.identifier.startswith(OLD_PREFIX)]
+        # Only under an old- name, or on its way there (a rename RDS accepted but has not made yet): a rollback
+        # puts a retired instance back under its name, tags and all.
+        retired = [r for r in ours if r.tag(TAG_REPLACED_BY) and (
+            r.identifier.startswith(OLD_PREFIX) or (renaming_to(r) or "").startswith(OLD_PREFIX))]
         temp_root = self.find(temp_name(self.target))
         generations = {r.tag(TAG_REPLACED_BY) for r in retired}
         if len(generations) > 1:
@@ -486,8 +511,8 @@ class Copies:
     def __init__(self, view: ReplicationGraph, request: RefreshRequest, progress: Progress, notes: list[str],
                  clone: CloneChoice) -> None:
         self.view, self.request, self.progress, self.notes, self.clone = view, request, progress, notes, clone
-        self.source = view.get(request.source)  # None: production is in another account (a shared snapshot)
-        self.engine = clone.snapshot.Engine if clone.snapshot else _instance(view, request.source).Engine
+        origin = clone.snapshot or _instance(view, request.source)  # what the copies run: its engine and version
+        self.engine, self.engine_version = origin.Engine, origin.EngineVersion
         self.serving = {name for name in view.tree(request.target) if view.children(name)}
         # what each copy ends with, for the copies built from it: its parameter group and its storage
         self.group: dict[str, str | None] = {}
@@ -789,12 +814,12 @@ def _refuse_incompatible(graph: ReplicationGraph, request: RefreshRequest, clone
                           "your own.")
 
 
-def _refuse_beyond_limits(graph: ReplicationGraph, request: RefreshRequest, engine: str,
+def _refuse_beyond_limits(graph: ReplicationGraph, request: RefreshRequest, engine: str, version: str | None,
                           creates: list[Params]) -> None:
     """Limits RDS would hit half-way through the build, checked before anything is created (the replicas per
     source are a reason `auto` restores instead, see _replica_blocker)."""
     target = request.target
-    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(engine)
+    depth, max_depth = graph.depth(target), rds_rules.max_replica_levels(engine, version)
     if depth > max_depth:
         raise PlanRefused(f"'{target}' has replicas {depth} levels deep; RDS allows {max_depth} for {engine}: "
                           "its tree cannot be rebuilt as read replicas.")

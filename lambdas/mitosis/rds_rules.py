@@ -44,20 +44,27 @@ def gp3_provisionable(engine: str, allocated_gib: int) -> bool:
 
 
 def max_replicas(engine: str) -> int:
-    """Read replicas per source instance: 15, and 5 for Oracle and SQL Server (RDS User Guide, "Working with
-    DB instance read replicas")."""
-    return 5 if family(engine) in ("oracle", "sqlserver") else 15
+    """Read replicas per source instance (botocore rds service model, CreateDBInstanceReadReplica.
+    SourceDBInstanceIdentifier: "Each DB instance can have up to 15 read replicas, except for the following engines:
+    Db2 - Can have up to three replicas. Oracle - Can have up to five read replicas. SQL Server - Can have up to
+    five read replicas.")."""
+    return {"db2": 3, "oracle": 5, "sqlserver": 5}.get(family(engine), 15)
 
 
-# Replica chains: a read replica of a read replica. MySQL and MariaDB allow up to four instances in a chain
-# (three levels below the primary); PostgreSQL allows cascading replicas three levels deep below the source
-# (RDS User Guide, "Working with MySQL read replicas" and "Working with read replicas for Amazon RDS for
-# PostgreSQL"). Oracle, SQL Server and Db2 have no cascading replicas.
-MAX_REPLICA_LEVELS = {"mysql": 3, "mariadb": 3, "postgres": 3}
-
-
-def max_replica_levels(engine: str) -> int:
-    return MAX_REPLICA_LEVELS.get(family(engine), 1)
+def max_replica_levels(engine: str, version: str | None = None) -> int:
+    """How many levels of read replicas may stand below a source: three for MySQL and MariaDB, and for PostgreSQL
+    14.1 and later ("You can create a series of up to three read replicas in a chain"; "As of version 14.1, RDS
+    for PostgreSQL supports cascading read replicas": RDS User Guide, cascading read replicas); one for the
+    others ("For RDS for Oracle and RDS for SQL Server, you can't create a read replica from an existing read
+    replica"; Db2 undocumented, taken as Oracle). A PostgreSQL version not known is given the benefit of the doubt:
+    the tree to rebuild exists, so RDS made it."""
+    kind = family(engine)
+    if kind in ("mysql", "mariadb"):
+        return 3
+    if kind == "postgres":
+        numbers = [int(part) for part in (version or "").split(".")[:2] if part.isdigit()]
+        return 1 if numbers and (numbers + [0])[:2] < [14, 1] else 3
+    return 1
 
 
 def major_version(engine: str, version: str | None) -> str | None:

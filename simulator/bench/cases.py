@@ -78,13 +78,14 @@ def cases() -> list[Case]:
     # a customer-managed key per instance, enhanced monitoring, option groups, log exports, gp3 volumes, subnet
     # groups of its own, and a replica whose parameter group differs from its parent's (configured, then rebooted)
     found.append(Case("MySQL tree (real account)", example("world-mysql-tree.json"), example("input-orders.json")))
-    # The same tree with the target in a VPC of its own: no replica of production can land in its subnet group, so
-    # `auto` restores production to its latest restorable time; asked for a snapshot, the planner restores
-    # production's newest automated one, copied first with the target's key (a restore keeps its snapshot's).
+    # The same tree with the target in a VPC of its own: no replica of production can land in its subnet group, and
+    # the target has a key of its own, which only a snapshot copied with it keeps, so `auto` restores production's
+    # newest automated snapshot, copied first with the target's key; asked for a point-in-time restore, the planner
+    # restores production to its latest restorable time (the copy keeps production's key).
     other_vpc = example("world-other-vpc.json")
-    found.append(Case("other VPC: point_in_time restore", other_vpc, example("input-orders.json")))
-    found.append(Case("other VPC: snapshot restore (copied)", other_vpc,
-                      {"source": "orders", "target": "orders-staging", "clone": {"method": "snapshot"}}))
+    found.append(Case("other VPC: point_in_time restore", other_vpc,
+                      {"source": "orders", "target": "orders-staging", "clone": {"method": "point_in_time"}}))
+    found.append(Case("other VPC: auto, snapshot restore (copied)", other_vpc, example("input-orders.json")))
     # production in another account: a snapshot it shares, encrypted, so copied with the target's key, then restored
     found.append(Case("shared snapshot: copied, restored", example("world-shared-snapshot.json"),
                       example("input-shared-snapshot.json")))

@@ -17,6 +17,12 @@ def kind(engine: str) -> str:
     return engine.lower()
 
 
+def default_port(engine: str) -> int:
+    """botocore rds service model, CreateDBInstance.Port: "Default: RDS for Db2 - 50000 RDS for MariaDB - 3306 RDS
+    for Microsoft SQL Server - 1433 RDS for MySQL - 3306 RDS for Oracle - 1521 RDS for PostgreSQL - 5432" """
+    return {"db2": 50000, "oracle": 1521, "sqlserver": 1433, "postgres": 5432}.get(kind(engine), 3306)
+
+
 def _numbers(version: str) -> list[int]:
     numbers = []
     for part in version.split("."):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.faults import AwsError
+from simulator.rds import engines
 
 
 @dataclass
@@ -91,7 +92,8 @@ def shared_snapshot(spec: dict[str, Any], region: str, created: dt.datetime) -> 
         "DBInstanceIdentifier": spec["DBInstanceIdentifier"], "SnapshotType": "shared", "Engine": spec["Engine"],
         "EngineVersion": spec.get("EngineVersion", ""), "AllocatedStorage": int(spec.get("AllocatedStorage", 20)),
         "StorageType": spec.get("StorageType", "gp3"), "Encrypted": encrypted,
-        "SnapshotCreateTime": spec.get("SnapshotCreateTime", created), "Port": int(spec.get("Port", 3306)),
+        "SnapshotCreateTime": spec.get("SnapshotCreateTime", created),
+        "Port": int(spec.get("Port", engines.default_port(spec["Engine"]))),
         "MasterUsername": spec.get("MasterUsername", "admin"),
     }
     if encrypted:

@@ -125,6 +125,9 @@ def test_describe_reads_tags_separately_when_the_listing_has_none(
                      expected_params={"ResourceName": arn})
     rds.add_response("list_tags_for_resource", {"TagList": [{"Key": "env", "Value": "cluster"}]},
                      expected_params={"ResourceName": cluster_arn})
+    # (and production's snapshots, which `auto` may restore)
+    rds.add_response("describe_db_snapshots", {"DBSnapshots": []},
+                     {"DBInstanceIdentifier": "production"})
     # When Describe runs
     result = describe.handler(event(REQUEST), context)
     # Then the instance's and the cluster's tags come from ListTagsForResource, the quotas from

@@ -1,5 +1,5 @@
-"""Prune final snapshots: keep only the newest final snapshots of the target's old primaries (DB cluster snapshots of
-its old Aurora clusters), and nothing else."""
+"""Prune snapshots by name: keep only the newest snapshots a prefix names (final snapshots of the target's old
+primaries, DB cluster snapshots of its old Aurora clusters, copies of a restored snapshot), and nothing else."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_prune_snapshots_keeps_the_newest_with_the_prefix_and_nothing_else(conte
     for name in ("staging-final-run-1", "staging-final-run-2", "staging-final-run-3", "staging-final-run-4",
                  "staging-before-upgrade"):
         rds_client.create_db_snapshot(DBSnapshotIdentifier=name, DBInstanceIdentifier="staging")
-    # When Prune final snapshots keeps 2
+    # When Prune snapshots by name keeps 2
     result = prune_snapshots.handler(envelope(RETENTION), context)
     # Then the two oldest final snapshots are deleted, and only those
     assert result == {"kept": ["staging-final-run-4", "staging-final-run-3"],

@@ -96,8 +96,9 @@ def test_rename_installs_this_refresh_s_copy_with_the_install_settings(context: 
     calls = rds_calls(rename)
     # When Rename installs it (no tags to add)
     assert rename.handler(envelope(INSTALLING), context) == INSTALLED
-    # Then the copy holds the name, with the windows that ride on the rename, and keeps its tags
-    assert calls == ["DescribeDBInstances", "DescribeDBInstances", "ModifyDBInstance"]
+    # Then the copy holds the name, with the windows that ride on the rename, and keeps its tags (the third
+    # describe: whether old-staging is still renaming, holding the name)
+    assert calls == ["DescribeDBInstances", "DescribeDBInstances", "DescribeDBInstances", "ModifyDBInstance"]
     installed = live("staging")
     assert live("temp-staging") is None
     assert {key: installed[key] for key in WINDOWS} == WINDOWS
@@ -142,6 +143,20 @@ def test_rename_waits_while_the_old_instance_is_busy(context: FakeLambdaContext,
     # When / Then Rename asks to be retried, saying why
     with pytest.raises(NotReady, match=f"staging is {status}"):
         rename.handler(envelope(RETIRING), context)
+
+
+def test_rename_installs_the_copy_only_once_the_old_instance_has_left_the_name(context: FakeLambdaContext,
+                                                                                stub: Stub) -> None:
+    # Given a run that started while old-staging was still renaming (RDS keeps the name until it is done)
+    rds = stub(rename, "rds")
+    rds.add_response("describe_db_instances", described("temp-staging", TagList=tag_list(COPY_TAGS)),
+                     {"DBInstanceIdentifier": "temp-staging"})
+    not_found(rds, "staging")
+    rds.add_response("describe_db_instances", described("old-staging", "renaming"),
+                     {"DBInstanceIdentifier": "old-staging"})
+    # When / Then Rename waits for it rather than be refused (DBInstanceAlreadyExists) and roll the swap back
+    with pytest.raises(NotReady, match="old-staging is still renaming"):
+        rename.handler(envelope(INSTALLING), context)
 
 
 def test_rename_waits_while_another_rename_of_the_old_instance_is_pending(context: FakeLambdaContext,

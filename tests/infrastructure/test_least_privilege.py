@@ -23,7 +23,7 @@ from simulator.deployment import ACCOUNT_ID, simulated_context, synthesize
 from simulator.iam import Statement, UnmappedCall, authorizations, decide, evaluate, policy_of
 from simulator.runner import Simulation, function_policies
 from tests.workflow.conftest import EXAMPLES, simulate, tree_world
-from tests.workflow.test_clone_methods import FROM_SHARED, OTHER_VPC, SHARED
+from tests.workflow.test_clone_methods import FROM_SHARED, OTHER_VPC, POINT_IN_TIME, SHARED
 from tests.workflow.test_real_account import MYSQL_TREE, REFRESH
 
 EXAMPLE_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-example.json").read_text())
@@ -68,7 +68,7 @@ SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
     "dry run": (EXAMPLE_WORLD, {**EXAMPLE_INPUT, "dry_run": True}, {}),
     "deeper tree": (tree_world(TREE_EDGES), {"source": "production", "target": "staging"}, {}),
     "customer keys, monitoring, a replica's own parameter group": (MYSQL_TREE, REFRESH, {}),
-    "a target in another VPC: point-in-time restore": (OTHER_VPC, REFRESH, {}),
+    "a target in another VPC: point-in-time restore": (OTHER_VPC, POINT_IN_TIME, {}),
     "a snapshot another account shares, copied with the target's key": (SHARED, FROM_SHARED, {}),
     "re-run discards a failed clone": (EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [CLONE_FAILS], "attempts": 2}),
     "rollback renames back, re-run discards a protected copy": (

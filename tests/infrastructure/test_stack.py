@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aws_cdk import Stack
 from aws_cdk.assertions import Match, Template
+from mitosis.history import PHASE_STATES, PHASES
 
 from infrastructure.app import STACK_NAME, build_app, cdk_json_context
 from infrastructure.functions import Fn
@@ -55,6 +56,15 @@ def test_the_console_shows_where_a_refresh_is(definition: dict[str, Any]) -> Non
             "Build level", "Create replica", "Configure replica", "Reboot replica", "Swap names", "Swap name",
             "Rename", "Restore names", "Swap failed, names restored", "Restart application", "Restart done?",
             "Delete old tree", "Delete old", "Prune snapshots", "Refreshed", "Flight plan ready"} <= names
+
+
+def test_the_states_failure_advice_is_read_from_are_the_state_machines(definition: dict[str, Any]) -> None:
+    # mitosis.history groups states into phases for the advice a failure gets: a renamed state left there would
+    # fall into the build phase ("the target was not changed") whatever it does
+    names = set(all_states(definition["States"]))
+    for phase, states in PHASE_STATES.items():
+        assert states <= names, f"{phase}: {sorted(states - names)} are no states of the state machine"
+    assert {first for _, first, _ in PHASES} | {last for _, _, (_, last) in PHASES} <= names
 
 
 def test_replica_levels_run_in_order_and_replicas_of_a_level_in_parallel(definition: dict[str, Any]) -> None:

@@ -266,7 +266,7 @@ ORDERS_REST = (CREATE + LAG + REBOOT) + 2 * (LAG + RENAME) + DELETE
 ORIGINAL_RESTORED = 1800 + 180 + (CREATE + 60) + 4 * ORIGINAL_RENAME  # see the original's restore above
 RESTORE_CASES = {
     "other VPC: point_in_time restore": (RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
-    "other VPC: snapshot restore (copied)": (COPY + RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
+    "other VPC: auto, snapshot restore (copied)": (COPY + RESTORED_ROOT + ORDERS_REST, ORIGINAL_RESTORED),
     "shared snapshot: copied, restored": (COPY + RESTORED_ROOT + ORDERS_REST, None),  # no equivalent
 }
 

@@ -173,7 +173,7 @@ def test_what_a_backup_blocks(make_sim, aws, windowed, clock):
 
 
 def test_backups_show_in_the_status_history_and_count_as_downtime(make_sim, aws, windowed, clock):
-    """The report's downtime is the time no `available` instance held a name (SIMULATION.md): a backup counts."""
+    """The report's downtime is the time no `available` instance held a name (docs/simulation.md): a backup counts."""
     sim = make_sim(windowed)
     until = 2 * HOUR
     history = [(h["t"], h["DBInstanceStatus"]) for h in sim.status_history(until)

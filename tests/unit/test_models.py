@@ -250,3 +250,50 @@ def test_an_input_whose_hook_or_secret_differs_from_its_jobs_is_refused_naming_t
 def test_a_refresh_no_job_declares_is_refused():
     with pytest.raises(InvalidInput, match="No refresh job from 'mitosis-prod' to 'staging'"):
         RefreshRequest.parse({"source": "mitosis-prod", "target": "staging"}).as_declared([JOB])
+
+
+# --- what a refused input says -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    pytest.param({"source": "prod_db", "target": "staging"},
+                 "Invalid execution input: source: Value error, 'prod_db' is not an RDS instance identifier (1-63 "
+                 "letters, digits and hyphens, starting with a letter, no '--', not ending with '-').",
+                 id="identifier"),
+    pytest.param({"source": 1}, "Invalid execution input: source: Input should be a valid string; target: Field "
+                                "required.", id="two-problems"),
+    pytest.param(["mitosis-prod", "mitosis-demo"], 'The execution input must be a JSON object such as {"source": '
+                                                   '"prod-db", "target": "staging-db"}, not list.', id="a-list"),
+])
+def test_a_refused_input_says_what_to_fix(event, message):
+    with pytest.raises(InvalidInput) as raised:
+        RefreshRequest.parse(event)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    pytest.param({"source": "mitosis-demo", "target": "mitosis-demo"},
+                 "Source and target are both 'mitosis-demo': a refresh would replace production with itself.",
+                 id="same"),
+    pytest.param({"source": "mitosis-prod", "target": "staging"},
+                 "No refresh job from 'mitosis-prod' to 'staging' is declared in this deployment's configuration "
+                 "(cdk.json context 'refresh_jobs').", id="undeclared"),
+    pytest.param({"source": "mitosis-prod", "target": "mitosis-demo", "restart": None,
+                  "on_restart_failure": "rollback"},
+                 "Invalid execution input: restart, on_restart_failure: differs from what refresh job 'demo' "
+                 "declares; only a deployment's declared hooks and secrets may run (leave the field out to use the "
+                 "job's).", id="differs"),
+])
+def test_an_input_its_deployment_does_not_declare_is_refused_saying_why(event, message):
+    with pytest.raises(InvalidInput) as raised:
+        RefreshRequest.parse(event).as_declared([JOB])
+    assert str(raised.value) == message
+
+
+def test_a_jobs_schedule_sends_its_declarations_as_json():
+    # EventBridge sends this input as written: the declared hook and secret, the defaults, and no null fields
+    assert JOB.execution_input() == {
+        "source": "mitosis-prod", "target": "mitosis-demo", "restart": {**ECS, "timeout_s": 1800},
+        "on_restart_failure": "keep",
+        "master_password": {"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw"},
+        "clone": {"method": "auto"}, "dry_run": False, "final_snapshot": True, "keep_final_snapshots": 2}

@@ -32,6 +32,7 @@ TARGETS = st.from_regex(r"[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,40}", fullmatch=True
     ("7f3c2a", "run-7f3c2a"),
     ("---", "run"),
     ("a" * 39 + "-b", "a" * 39),  # cut at 40 on a hyphen: the hyphen goes
+    ("a1b2", "a1b2"),  # a letter first is enough
 ])
 def test_a_generation_is_made_of_the_execution_name(run: str, generation: str) -> None:
     assert generation_id(run) == generation

@@ -9,6 +9,7 @@ import pytest
 from mitosis.errors import PlanRefused
 from mitosis.models import AccountQuota, Call, DBInstance, DBSnapshot, Plan, RefreshRequest, ReplicationGraph, Run
 from mitosis.planner import plan_refresh
+from mitosis.status import Readiness, progress
 
 
 def instance(name: str, source: str | None = None, replicas: list[str] | None = None, **settings: Any) -> DBInstance:
@@ -39,6 +40,12 @@ def operations(plan: Plan) -> list[tuple[str, Any, Any]]:
 def clone(plan: Plan) -> dict[str, Any]:
     assert plan.root is not None
     return plan.root.create.request
+
+
+def setting_notes(plan: Plan) -> list[str]:
+    """The plan's notes on settings: all but the first, which names the clone method."""
+    assert plan.notes[0].startswith("Clone method: ")
+    return plan.notes[1:]
 
 
 def promote(plan: Plan) -> Call:
@@ -414,6 +421,153 @@ def test_an_unencrypted_shared_snapshot_is_restored_by_its_arn() -> None:
     assert plan.snapshot_copy is None
 
 
+# --- what the plan says about its clone method, in full (the only record of the choice a scheduled run leaves) --
+
+
+@pytest.mark.parametrize(("clone_request", "staging", "note"), [
+    ({}, SETTINGS, "Clone method: replica: a read replica of production, promoted (auto: a same-Region replica of "
+                   "production can land in the target's subnet group)."),
+    ({"method": "replica"}, SETTINGS, "Clone method: replica: a read replica of production, promoted."),
+    ({}, OTHER_VPC, "Clone method: point_in_time: a restore of production's automated backups at their latest "
+                    "restorable time (auto: 'staging' is in VPC vpc-b (subnet group staging-subnets) and production's "
+                    "replicas in vpc-shared: a read replica of production cannot land in the target's subnet "
+                    "group.)."),
+    ({"method": "point_in_time"}, SETTINGS, "Clone method: point_in_time: a restore of production's automated "
+                                            "backups at their latest restorable time."),
+])
+def test_the_plan_names_its_clone_method_and_why(clone_request: dict[str, Any], staging: dict[str, Any],
+                                                 note: str) -> None:
+    plan = plan_refresh(graph(instance("production", **PRODUCTION), instance("staging", **staging)),
+                        request(clone=clone_request))
+    assert plan.notes[0] == note
+
+
+def test_a_snapshot_note_says_which_snapshot_and_when_it_was_taken() -> None:
+    key: dict[str, Any] = {"Encrypted": True, "KmsKeyId": SETTINGS["KmsKeyId"]}
+    # a snapshot RDS gives no creation time yet sorts as the oldest, and is said to be taken "now"
+    undated = snapshot("undated", "", **key).model_copy(update={"SnapshotCreateTime": None})
+    tree = snapshots_graph(undated, snapshot("weekly", "2026-01-04T10:00:00", **key))
+    newest = plan_refresh(tree, request(clone={"method": "snapshot"}))
+    assert newest.notes[0] == ("Clone method: snapshot: a restore of weekly (the newest available of 'production', "
+                               "taken 2026-01-04T10:00:00).")
+    named = plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": "undated"}))
+    assert named.notes[0] == "Clone method: snapshot: a restore of undated (named, taken now)."
+
+
+@pytest.mark.parametrize(("production", "snapshots", "named", "reason"), [
+    (True, [], None, "No available snapshot of 'production' was found: take one, or choose the clone method "
+                     "point_in_time."),
+    (True, [], "missing", "Snapshot 'missing' was not found (a snapshot shared from another account is named by its "
+                          "ARN, and must be shared with this account)."),
+    (False, [snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared",
+                      Encrypted=True, KmsKeyId="arn:aws:kms:us-west-2:210987654321:key/prod", KeyUsable=False)],
+     SHARED, f"Snapshot '{SHARED}' is encrypted with arn:aws:kms:us-west-2:210987654321:key/prod, which is not "
+             "shared with this account: the production account must share the key too."),
+])
+def test_a_snapshot_refusal_says_what_to_do(production: bool, snapshots: list[DBSnapshot], named: str | None,
+                                            reason: str) -> None:
+    tree = snapshots_graph(*snapshots, production=production)
+    if production:  # production without backups has no automated snapshot: only a snapshot of one's own helps
+        tree_without_backups = ReplicationGraph(region="us-west-2", snapshots=tree.snapshots, instances=[
+            instance("staging", **SETTINGS), instance("production", **{**PRODUCTION, "BackupRetentionPeriod": 0})])
+        with pytest.raises(PlanRefused) as without_backups:
+            plan_refresh(tree_without_backups, request(clone={"method": "snapshot", "snapshot": named}))
+        assert str(without_backups.value) == reason.replace(", or choose the clone method point_in_time", "")
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": named}))
+    assert str(refused.value) == reason
+
+
+def test_without_backups_production_can_only_be_restored_from_a_snapshot() -> None:
+    tree = graph(instance("production", **{**PRODUCTION, "BackupRetentionPeriod": 0}), instance("staging", **SETTINGS))
+    for method in ("auto", "replica", "point_in_time"):
+        with pytest.raises(PlanRefused) as refused:
+            plan_refresh(tree, request(clone={"method": method}))
+        assert str(refused.value) == ("Production 'production' has automated backups off: RDS makes neither a read "
+                                      "replica of it nor a point-in-time restore. Choose the clone method snapshot.")
+
+
+def test_a_restore_takes_the_size_of_what_it_restores_and_configures_by_a_modify() -> None:
+    # production has grown to 80 GiB; the restore cannot shrink it to staging's 50
+    tree = graph(instance("production", **{**PRODUCTION, "AllocatedStorage": 80}), instance("staging", **OTHER_VPC))
+    plan = plan_refresh(tree, request())
+    assert plan.root is not None and plan.root.create.request["AllocatedStorage"] == 80
+    assert "staging: production's storage (80 GiB) is larger than the old instance's (50 GiB); the copy keeps 80 " \
+        "GiB, as RDS storage never shrinks." in plan.notes
+    assert "staging: the copy is encrypted with production's key arn:aws:kms:us-west-2:123456789012:key/prod (a " \
+        "point-in-time restore keeps its source's key), not the old instance's." in plan.notes
+    # what the restore does not take follows in a modify, listed in the flight plan between the restore and the
+    # replicas built from the copy
+    assert [op.op for op in plan.flight_plan][:2] == ["RestoreDBInstanceToPointInTime", "ModifyDBInstance"]
+
+
+def test_the_copy_of_a_snapshot_is_tagged_as_the_refresh_s() -> None:
+    shared = snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared",
+                      Encrypted=True, KmsKeyId="arn:aws:kms:us-west-2:210987654321:key/prod", KeyUsable=True)
+    plan = plan_refresh(snapshots_graph(shared, production=False),
+                        request(clone={"method": "snapshot", "snapshot": SHARED}), Run(name="weekly"))
+    assert plan.snapshot_copy is not None
+    assert plan.snapshot_copy.request["Tags"] == [
+        {"Key": "stack-mitosis:target", "Value": "staging"}, {"Key": "stack-mitosis:name", "Value": "staging"},
+        {"Key": "stack-mitosis:source", "Value": "production"}, {"Key": "stack-mitosis:generation", "Value": "weekly"}]
+
+
+def test_a_shared_snapshot_refresh_still_needs_the_target() -> None:
+    shared = snapshot("production-weekly", "2026-01-01T00:00:00", DBSnapshotArn=SHARED, SnapshotType="shared")
+    tree = ReplicationGraph(region="us-west-2", instances=[], snapshots=[shared])
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": SHARED}))
+    assert str(refused.value) == "Target instance 'staging' does not exist in us-west-2."
+
+
+def test_a_named_snapshot_is_a_shared_one_only_by_its_arn_and_with_the_snapshot_method() -> None:
+    # production named but absent: with a local snapshot name the source must be an instance of this account
+    local = snapshot("weekly", "2026-01-01T00:00:00")
+    tree = ReplicationGraph(region="us-west-2", instances=[instance("staging")], snapshots=[local])
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request(clone={"method": "snapshot", "snapshot": "weekly"}))
+    assert str(refused.value) == "Source instance 'production' does not exist in us-west-2."
+
+
+def test_a_gp3_copy_above_the_threshold_keeps_its_iops_and_throughput() -> None:
+    big: dict[str, Any] = {"StorageType": "gp3", "AllocatedStorage": 500, "Iops": 12000, "StorageThroughput": 500}
+    tree = graph(instance("production", **{**PRODUCTION, "AllocatedStorage": 500}),
+                 instance("staging", **{**SETTINGS, **big}))
+    assert {k: clone(plan_refresh(tree, request())).get(k) for k in big} == {**big, "AllocatedStorage": None}
+
+
+def test_a_postgres_tree_deeper_than_its_version_allows_is_refused() -> None:
+    # cascading read replicas came with PostgreSQL 14.1: a 13 tree two levels deep cannot be rebuilt as replicas
+    postgres: dict[str, Any] = {"Engine": "postgres", "EngineVersion": "13.12"}
+    tree = graph(instance("production", **postgres), instance("staging", replicas=["staging-1"], **postgres),
+                 instance("staging-1", "staging", ["staging-2"]), instance("staging-2", "staging-1"))
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(tree, request())
+    assert str(refused.value) == ("'staging' has replicas 2 levels deep; RDS allows 1 for postgres: its tree cannot "
+                                  "be rebuilt as read replicas.")
+
+
+def test_auto_keeps_a_targets_own_key_by_restoring_productions_newest_snapshot_copied_with_it() -> None:
+    # staging (another VPC) has a key of its own: a point-in-time restore would keep production's
+    production_key: dict[str, Any] = {"Encrypted": True, "KmsKeyId": PRODUCTION["KmsKeyId"]}
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC)).model_copy(update={
+        "snapshots": [snapshot("rds:production-2026-01-04", "2026-01-04T03:00:00", SnapshotType="automated",
+                               **production_key)]})
+    plan = plan_refresh(tree, request(), Run(name="weekly"))
+    assert plan.clone_method == "snapshot" and plan.notes[0] == (
+        "Clone method: snapshot: a restore of rds:production-2026-01-04 (the newest available of 'production', taken "
+        "2026-01-04T03:00:00) (auto: 'staging' is in VPC vpc-b (subnet group staging-subnets) and production's "
+        "replicas in vpc-shared: a read replica of production cannot land in the target's subnet group. A "
+        "point-in-time restore would keep production's key; a snapshot copied with the target's key keeps it.).")
+    assert plan.snapshot_copy is not None and plan.snapshot_copy.request["KmsKeyId"] == SETTINGS["KmsKeyId"]
+    # with production's own key, or no snapshot to restore, the restore is to the latest restorable time
+    same_key = graph(instance("production", **PRODUCTION), instance("staging", **{
+        **OTHER_VPC, "KmsKeyId": PRODUCTION["KmsKeyId"]})).model_copy(update={"snapshots": tree.snapshots})
+    assert plan_refresh(same_key, request()).clone_method == "point_in_time"
+    no_snapshot = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC))
+    assert plan_refresh(no_snapshot, request()).clone_method == "point_in_time"
+
+
 def test_the_restart_sits_between_swap_and_delete() -> None:
     plan = plan_refresh(STAGING, request(restart={"type": "ecs", "cluster": "demo", "services": ["web"]}))
     ops = [op.op for op in plan.flight_plan]
@@ -525,3 +679,218 @@ def test_no_operation_of_any_plan_names_a_source_tree_instance() -> None:
     named = {v for op in plan.flight_plan for k, v in op.params.items()
              if k in ("DBInstanceIdentifier", "NewDBInstanceIdentifier")}
     assert not named & {"production", "production-replica"}
+
+
+# --- the copy's password and the before-swap hook, on the copy, before the swap ---------------------------------
+
+SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:staging-pw"
+SCRUB = {"type": "ssm", "document": "AWS-RunShellScript", "targets": [{"Key": "tag:app", "Values": ["scrub"]}],
+         "parameters": {"commands": ["scrub --host {endpoint} --port {port}"]}}
+
+
+def test_the_new_master_password_is_set_on_the_copy_before_the_swap() -> None:
+    plan = plan_refresh(STAGING, request(master_password={"secret_arn": SECRET}))
+    assert plan.password is not None
+    assert plan.password.DBInstanceIdentifier == "temp-staging" and plan.password.secret_arn == SECRET
+    # its check waits until RDS no longer lists the password as a pending change
+    assert plan.password.expect.DBInstanceIdentifier == "temp-staging"
+    assert plan.password.expect.settled == ["MasterUserPassword"]
+    ops = [(op.op, op.params.get("DBInstanceIdentifier")) for op in plan.flight_plan]
+    change = ops.index(("ModifyDBInstance", "temp-staging"), ops.index(("CreateDBInstanceReadReplica",
+                                                                        "temp-staging-replica")))
+    assert plan.flight_plan[change].params == {"DBInstanceIdentifier": "temp-staging",
+                                               "MasterUserPassword": f"(the value of {SECRET})",
+                                               "ApplyImmediately": True}
+    assert change < ops.index(("ModifyDBInstance", "staging"))  # before the first rename
+    assert plan_refresh(STAGING, request()).password is None
+
+
+def test_the_before_swap_hook_runs_on_the_copy_before_the_swap() -> None:
+    plan = plan_refresh(STAGING, request(before_swap=SCRUB))
+    assert plan.before_swap is not None
+    assert plan.before_swap.DBInstanceIdentifier == "temp-staging"
+    assert plan.before_swap.hook.model_dump() == {**SCRUB, "timeout_s": 1800}
+    ops = [op.op for op in plan.flight_plan]
+    assert ops.index("Before-swap hook (ssm)") < ops.index("ModifyDBInstance", ops.index("Before-swap hook (ssm)"))
+    assert plan.flight_plan[ops.index("Before-swap hook (ssm)") + 1].params["NewDBInstanceIdentifier"] == "old-staging"
+    assert plan_refresh(STAGING, request()).before_swap is None
+
+
+# --- renames, rollbacks and their checks ---------------------------------------------------------------------
+
+
+def test_each_rename_is_immediate_and_only_moves_the_instance_it_expects() -> None:
+    tree = graph(instance("production"), instance("staging", PreferredMaintenanceWindow="tue:02:00-tue:03:00",
+                                                  PreferredBackupWindow="04:00-04:30"))
+    retire, install = plan_refresh(tree, request()).swaps[0].renames
+    assert (retire.rename, retire.is_copy) == ({"DBInstanceIdentifier": "staging",
+                                                "NewDBInstanceIdentifier": "old-staging", "ApplyImmediately": True},
+                                               False)
+    assert (install.rename, install.is_copy) == ({"DBInstanceIdentifier": "temp-staging",
+                                                  "NewDBInstanceIdentifier": "staging", "ApplyImmediately": True,
+                                                  "PreferredMaintenanceWindow": "tue:02:00-tue:03:00",
+                                                  "PreferredBackupWindow": "04:00-04:30"}, True)
+
+
+def test_a_rename_is_awaited_until_rds_has_made_it_not_only_accepted_it() -> None:
+    # RDS describes a renamed instance under its old name, available, with the rename pending, until it starts
+    tree = graph(instance("production"), instance("staging", PreferredMaintenanceWindow="tue:02:00-tue:03:00"))
+    for rename in plan_refresh(tree, request()).swaps[0].renames:
+        new_name = rename.rename["NewDBInstanceIdentifier"]
+        accepted = DBInstance(DBInstanceIdentifier=new_name, PreferredMaintenanceWindow="tue:02:00-tue:03:00",
+                              PendingModifiedValues={"DBInstanceIdentifier": "later"})
+        assert progress(accepted, rename.expect) is Readiness.WAIT
+        assert progress(accepted.model_copy(update={"PendingModifiedValues": {}}), rename.expect) is Readiness.READY
+
+
+def test_a_rollback_puts_the_old_instance_back_or_else_the_copy() -> None:
+    tree = graph(instance("production"), instance("staging", PreferredMaintenanceWindow="tue:02:00-tue:03:00"))
+    restore = plan_refresh(tree, request()).restores[0]
+    assert restore.name == "staging" and restore.generation == "unnamed-run"
+    assert restore.reinstate == {"DBInstanceIdentifier": "old-staging", "NewDBInstanceIdentifier": "staging",
+                                 "ApplyImmediately": True}
+    assert restore.install == {"DBInstanceIdentifier": "temp-staging", "NewDBInstanceIdentifier": "staging",
+                               "ApplyImmediately": True, "PreferredMaintenanceWindow": "tue:02:00-tue:03:00"}
+
+
+def test_without_an_execution_the_plan_is_of_the_unnamed_run() -> None:
+    plan = plan_refresh(STAGING, request())
+    assert plan.generation == "unnamed-run"
+    assert plan.deletes[-1].FinalDBSnapshotIdentifier == "staging-final-unnamed-run"
+
+
+# --- what each copy is created with ------------------------------------------------------------------------
+
+
+def test_the_promote_is_awaited_until_the_copy_is_standalone_with_its_backups() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **SETTINGS))
+    promoted = promote(plan_refresh(tree, request())).expect
+    assert promoted.model_dump() == {"DBInstanceIdentifier": "temp-staging", "ready": ["available"],
+                                     "values": {"BackupRetentionPeriod": 3}, "parameter_group": "demo-mysql8",
+                                     "parameters_in_sync": False, "promoted": True, "settled": []}
+    replica = DBInstance(DBInstanceIdentifier="temp-staging", ReadReplicaSourceDBInstanceIdentifier="production",
+                         BackupRetentionPeriod=3, DBParameterGroups=SETTINGS["DBParameterGroups"])
+    assert progress(replica, promoted) is Readiness.WAIT
+    assert progress(replica.model_copy(update={"ReadReplicaSourceDBInstanceIdentifier": None}),
+                    promoted) is Readiness.READY
+
+
+def test_a_copys_modify_and_reboot_are_awaited_until_in_effect() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", replicas=["staging-replica"], **SETTINGS),
+                 instance("staging-replica", "staging", ["staging-replica-2"], DBParameterGroups=[
+                     {"DBParameterGroupName": "reporting-mysql8", "ParameterApplyStatus": "in-sync"}],
+                     StorageEncrypted=True, **MYSQL),
+                 instance("staging-replica-2", "staging-replica", StorageEncrypted=True, **MYSQL))
+    replica = plan_refresh(tree, request()).levels[0].replicas[0]
+    assert replica.configure is not None and replica.reboot is not None
+    assert replica.configure.request == {"DBInstanceIdentifier": "temp-staging-replica",
+                                         "DBParameterGroupName": "reporting-mysql8", "BackupRetentionPeriod": 1,
+                                         "ApplyImmediately": True}
+    assert replica.configure.expect.model_dump() == {
+        "DBInstanceIdentifier": "temp-staging-replica", "ready": ["available"],
+        "values": {"BackupRetentionPeriod": 1}, "parameter_group": "reporting-mysql8", "parameters_in_sync": False,
+        "promoted": False, "settled": ["BackupRetentionPeriod"]}
+    assert replica.reboot.expect.model_dump() == {
+        "DBInstanceIdentifier": "temp-staging-replica", "ready": ["available"], "values": {},
+        "parameter_group": "reporting-mysql8", "parameters_in_sync": True, "promoted": False, "settled": []}
+
+
+def test_a_copy_of_a_target_sharing_productions_parameter_group_is_not_modified() -> None:
+    shared = [{"DBParameterGroupName": "shared-mysql8", "ParameterApplyStatus": "in-sync"}]
+    tree = graph(instance("production", **{**PRODUCTION, "DBParameterGroups": shared}),
+                 instance("staging", **{**SETTINGS, "DBParameterGroups": shared}))
+    plan = plan_refresh(tree, request())
+    assert plan.root is not None and plan.root.configure is None and plan.root.reboot is None
+    assert setting_notes(plan) == []
+
+
+@pytest.mark.parametrize("engine", ["sqlserver-se", "sqlserver-ee"])
+def test_a_sql_server_copy_takes_its_sources_option_group_and_size(engine: str) -> None:
+    # CreateDBInstanceReadReplica: AllocatedStorage "isn't valid for RDS for SQL Server"; "For SQL Server, you must
+    # use the option group associated with the source"
+    tree = graph(instance("production", Engine=engine, AllocatedStorage=20),
+                 instance("staging", Engine=engine, AllocatedStorage=100, StorageType="gp2",
+                          OptionGroupMemberships=[{"OptionGroupName": "staging-options"}]))
+    create = clone(plan_refresh(tree, request()))
+    assert "OptionGroupName" not in create and "AllocatedStorage" not in create
+    other = graph(instance("production", **MYSQL, AllocatedStorage=20),
+                  instance("staging", **MYSQL, AllocatedStorage=100,
+                           OptionGroupMemberships=[{"OptionGroupName": "staging-options"}]))
+    assert clone(plan_refresh(other, request()))["OptionGroupName"] == "staging-options"
+
+
+def test_a_db2_copy_takes_its_parameter_group_at_creation() -> None:
+    db2: dict[str, Any] = {"Engine": "db2-se", "EngineVersion": "11.5.9",
+                           "DBParameterGroups": [{"DBParameterGroupName": "staging-db2"}]}
+    tree = graph(instance("production", Engine="db2-se", EngineVersion="11.5.9"), instance("staging", **db2))
+    plan = plan_refresh(tree, request())
+    assert clone(plan)["DBParameterGroupName"] == "staging-db2" and plan.root is not None
+    assert plan.root.configure is None
+
+
+def test_settings_that_are_off_send_none_of_their_values() -> None:
+    # DescribeDBInstances can still report a monitoring role, a Performance Insights key or retention, or a key for
+    # an unencrypted instance; RDS refuses them without the setting they belong to
+    tree = graph(instance("production"), instance("staging", MonitoringInterval=0, MonitoringRoleArn="role",
+                                                  PerformanceInsightsEnabled=False, PerformanceInsightsKMSKeyId="pi",
+                                                  PerformanceInsightsRetentionPeriod=7, StorageEncrypted=False,
+                                                  KmsKeyId="key"))
+    create = clone(plan_refresh(tree, request()))
+    assert not {"MonitoringRoleArn", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod",
+                "KmsKeyId"} & set(create)
+    assert create["EnablePerformanceInsights"] is False and create["MonitoringInterval"] == 0
+
+
+def test_performance_insights_keep_their_key_and_retention() -> None:
+    tree = graph(instance("production"), instance("staging", PerformanceInsightsEnabled=True,
+                                                  PerformanceInsightsKMSKeyId="pi-key",
+                                                  PerformanceInsightsRetentionPeriod=731))
+    create = clone(plan_refresh(tree, request()))
+    assert (create["EnablePerformanceInsights"], create["PerformanceInsightsKMSKeyId"],
+            create["PerformanceInsightsRetentionPeriod"]) == (True, "pi-key", 731)
+
+
+@pytest.mark.parametrize("storage_type", ["io1", "io2"])
+def test_provisioned_iops_volumes_keep_their_iops(storage_type: str) -> None:
+    tree = graph(instance("production", **MYSQL), instance("staging", StorageType=storage_type, Iops=5000,
+                                                           AllocatedStorage=100, StorageThroughput=500, **MYSQL))
+    create = clone(plan_refresh(tree, request()))
+    assert create["Iops"] == 5000 and "StorageThroughput" not in create
+
+
+def test_a_small_gp3_volume_gets_no_iops_even_when_its_copy_is_big_enough() -> None:
+    # the old volume's Iops are the baseline of a small volume: sending them back would pin a big one's
+    tree = graph(instance("production", AllocatedStorage=500, StorageType="gp3", **MYSQL),
+                 instance("staging", AllocatedStorage=100, StorageType="gp3", Iops=3000, StorageThroughput=125,
+                          **MYSQL))
+    create = clone(plan_refresh(tree, request()))
+    assert "Iops" not in create and "StorageThroughput" not in create
+
+
+def test_storage_the_same_size_as_productions_needs_no_size_and_no_note() -> None:
+    tree = graph(instance("production", AllocatedStorage=100, **MYSQL),
+                 instance("staging", AllocatedStorage=100, MaxAllocatedStorage=100, **MYSQL))
+    plan = plan_refresh(tree, request())
+    assert "AllocatedStorage" not in clone(plan) and setting_notes(plan) == []
+    # autoscaling's maximum is sent only above the copy's size (RDS refuses it otherwise)
+    assert "MaxAllocatedStorage" not in clone(plan)
+
+
+def test_a_copy_of_unknown_size_is_sent_no_size() -> None:
+    tree = graph(instance("production", **MYSQL), instance("staging", **MYSQL))
+    assert "AllocatedStorage" not in clone(plan_refresh(tree, request()))
+    bigger = graph(instance("production", **MYSQL), instance("staging", AllocatedStorage=30, **MYSQL))
+    assert clone(plan_refresh(bigger, request()))["AllocatedStorage"] == 30
+
+
+def test_a_parameter_group_in_sync_needs_no_note() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **SETTINGS))
+    assert setting_notes(plan_refresh(tree, request())) == []
+
+
+def test_a_pending_parameter_group_note_says_what_the_copy_gets() -> None:
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **{**SETTINGS, "DBParameterGroups": [
+        {"DBParameterGroupName": "changing", "ParameterApplyStatus": "pending-reboot"}]}))
+    assert setting_notes(plan_refresh(tree, request())) == [
+        "staging: its parameter group changing is pending-reboot; the copy gets changing with its current parameters "
+        "in effect (the copy is rebooted before the swap)."]

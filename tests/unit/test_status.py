@@ -15,7 +15,9 @@ from mitosis.status import (
     progress,
     readiness,
     rename_done,
+    renaming_to,
     restore_step,
+    state_of,
 )
 
 # --- readiness of an RDS instance ----------------------------------------------------------------------------
@@ -213,3 +215,28 @@ def test_the_next_restore_step(current, old, temp, current_is_copy, step):
 ])
 def test_a_copy_is_recognised_by_its_generation_tag(tags, copy):
     assert is_copy_of(instance(TagList=tags), "run-1") is copy
+
+
+# --- what a waiting step says the instance is doing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("found", "said"), [
+    pytest.param(None, "does not exist yet", id="not-there"),
+    pytest.param(instance("creating"), "creating", id="status"),
+    pytest.param(instance(PendingModifiedValues={"DBInstanceIdentifier": "old-x"}),
+                 "available, pending rename to old-x", id="rename-pending"),
+    pytest.param(instance(PendingModifiedValues={"DBInstanceIdentifier": "old-x", "MasterUserPassword": "****",
+                                                 "DBInstanceClass": "db.t3.large"}),
+                 "available, pending rename to old-x, pending DBInstanceClass, MasterUserPassword",
+                 id="changes-pending"),
+    pytest.param(instance("modifying", DBParameterGroups=group("demo", "pending-reboot")),
+                 "modifying, parameter group demo pending-reboot", id="group-not-in-sync"),
+    pytest.param(instance(DBParameterGroups=group()), "available", id="group-in-sync"),
+])
+def test_a_waiting_step_says_what_the_instance_is_doing(found, said):
+    assert state_of(found) == said
+
+
+def test_a_pending_rename_names_the_identifier_it_will_give():
+    assert renaming_to(instance(PendingModifiedValues={"DBInstanceIdentifier": "old-x"})) == "old-x"
+    assert renaming_to(instance(PendingModifiedValues={"DBInstanceClass": "db.t3.large"})) is None

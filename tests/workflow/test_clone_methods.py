@@ -22,9 +22,9 @@ FROM_SHARED: dict[str, Any] = json.loads((EXAMPLES / "input-shared-snapshot.json
 SHARED_ARN = FROM_SHARED["clone"]["snapshot"]
 
 
-def refreshed(world: dict[str, Any], execution_input: dict[str, Any]) -> dict[str, Any]:
+def refreshed(world: dict[str, Any], execution_input: dict[str, Any], same_key: bool = False) -> dict[str, Any]:
     """The report of a refresh that succeeded, IAM enforced, with production's data and the old settings (bar
-    the storage, which never shrinks) under every name of the tree."""
+    the storage, which never shrinks, and, unless `same_key`, the primary's key) under every name of the tree."""
     old = before(world)
     report = simulate(world, execution_input)
     assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
@@ -32,8 +32,8 @@ def refreshed(world: dict[str, Any], execution_input: dict[str, Any]) -> dict[st
     final = by_id(report)
     for name in TREE:
         assert final[name]["data_origin"] == "orders", name
-        kept = {**settings(final[name]), "key": old[name]["key"]} if name == "orders-staging" else settings(
-            final[name])
+        kept = {**settings(final[name]), "key": old[name]["key"]} if name == "orders-staging" and not same_key \
+            else settings(final[name])
         assert kept == old[name], name
     assert not [name for name in final if name.startswith(("temp-", "old-"))]
     return report
@@ -47,8 +47,11 @@ def notes(report: dict[str, Any]) -> list[str]:
     return list(report["attempts"][-1]["output"]["notes"])
 
 
-def test_auto_restores_a_target_in_another_vpc_to_productions_latest_restorable_time() -> None:
-    report = refreshed(OTHER_VPC, REFRESH)
+POINT_IN_TIME = {**REFRESH, "clone": {"method": "point_in_time"}}
+
+
+def test_a_point_in_time_restore_lands_a_target_in_another_vpc_with_productions_latest_data() -> None:
+    report = refreshed(OTHER_VPC, POINT_IN_TIME)
     [restore] = [c["params"] for c in report["calls"] if c["operation"] == "RestoreDBInstanceToPointInTime"]
     assert restore["SourceDBInstanceIdentifier"] == "orders" and restore["UseLatestRestorableTime"] is True
     # the restore lands in the target's subnet group, with the target's security groups
@@ -57,9 +60,9 @@ def test_auto_restores_a_target_in_another_vpc_to_productions_latest_restorable_
     touching_production = [c["operation"] for c in mutating_calls(report) if "orders" in (
         c["params"].get("DBInstanceIdentifier"), c["params"].get("SourceDBInstanceIdentifier"))]
     assert touching_production == ["RestoreDBInstanceToPointInTime"]
-    assert notes(report)[0].startswith("Clone method: point_in_time") and "staging-subnets" in notes(report)[0]
-    # a point-in-time restore keeps production's key (RestoreDBInstanceToPointInTime takes no KmsKeyId for a
-    # same-Region restore), and the plan says so
+    assert notes(report)[0].startswith("Clone method: point_in_time")
+    # a point-in-time restore keeps production's key (RestoreDBInstanceToPointInTime takes no KmsKeyId), and the
+    # plan says so
     assert by_id(report)["orders-staging"]["KmsKeyId"] == f"{KEY}prod-key"
     assert any("production's key" in note for note in notes(report))
     # Performance Insights, which a restore does not take, is turned on by a modify, with its key
@@ -68,20 +71,32 @@ def test_auto_restores_a_target_in_another_vpc_to_productions_latest_restorable_
         True, f"{KEY}insights")
 
 
-def test_a_snapshot_restore_takes_productions_newest_snapshot_copied_with_the_targets_key() -> None:
-    report = refreshed(OTHER_VPC, {**REFRESH, "clone": {"method": "snapshot"}})
+def test_auto_restores_a_target_in_another_vpc_from_productions_newest_snapshot_copied_with_its_key() -> None:
+    # no replica of production can land in staging's subnet group, and a point-in-time restore would keep
+    # production's key: the newest snapshot, copied with staging's key, keeps every setting
+    report = refreshed(OTHER_VPC, REFRESH, same_key=True)
     assert operations(report)[:2] == ["CopyDBSnapshot", "RestoreDBInstanceFromDBSnapshot"]
     [copied] = [c["params"] for c in report["calls"] if c["operation"] == "CopyDBSnapshot"]
     assert copied["SourceDBSnapshotIdentifier"].startswith("rds:orders-")
     assert copied["KmsKeyId"] == f"{KEY}staging-key"
-    assert by_id(report)["orders-staging"]["KmsKeyId"] == f"{KEY}staging-key"
-    assert "the newest available of 'orders'" in notes(report)[0]
+    assert notes(report)[0].startswith("Clone method: snapshot: a restore of rds:orders-")
+    assert "auto: 'orders-staging' is in VPC" in notes(report)[0] and "keep production's key" in notes(report)[0]
+    touching_production = [c["operation"] for c in mutating_calls(report) if "orders" in (
+        c["params"].get("DBInstanceIdentifier"), c["params"].get("SourceDBInstanceIdentifier"))]
+    assert touching_production == []
     # the copy is deleted once restored: only the old primary's final snapshot is left
     assert [s["DBSnapshotIdentifier"] for s in report["snapshots"]] == ["orders-staging-final-refresh-attempt-1"]
 
 
+def test_asked_for_a_snapshot_the_newest_of_production_is_restored() -> None:
+    report = refreshed(MYSQL_TREE, {**REFRESH, "clone": {"method": "snapshot"}}, same_key=True)
+    [restore] = [c["params"] for c in report["calls"] if c["operation"] == "RestoreDBInstanceFromDBSnapshot"]
+    assert restore["DBSnapshotIdentifier"] == "orders-staging-source-refresh-attempt-1"
+    assert "the newest available of 'orders'" in notes(report)[0]
+
+
 def test_a_snapshot_shared_and_encrypted_by_another_account_is_copied_with_the_targets_key_then_restored() -> None:
-    report = refreshed(SHARED, FROM_SHARED)
+    report = refreshed(SHARED, FROM_SHARED, same_key=True)
     [copied] = [c["params"] for c in report["calls"] if c["operation"] == "CopyDBSnapshot"]
     assert copied["SourceDBSnapshotIdentifier"] == SHARED_ARN and copied["KmsKeyId"] == f"{KEY}staging-key"
     [restore] = [c["params"] for c in report["calls"] if c["operation"] == "RestoreDBInstanceFromDBSnapshot"]
@@ -90,7 +105,7 @@ def test_a_snapshot_shared_and_encrypted_by_another_account_is_copied_with_the_t
 
 
 def test_a_dry_run_names_the_method_and_changes_nothing() -> None:
-    report = simulate(OTHER_VPC, {**REFRESH, "dry_run": True})
+    report = simulate(OTHER_VPC, {**POINT_IN_TIME, "dry_run": True})
     assert report["status"] == "SUCCEEDED" and mutating_calls(report) == []
     output = report["attempts"][-1]["output"]
     assert output["notes"][0].startswith("Clone method: point_in_time")

@@ -15,9 +15,12 @@ TARGET_TREE = {"mitosis-demo": None, "mitosis-demo-replica": "mitosis-demo"}
 PORTS = {"mitosis-demo": 5431, "mitosis-demo-replica": 5432}
 
 # step -> (operation, request match, the instance the step makes busy, matching status changes to let pass)
-STEPS: dict[str, tuple[str, dict[str, str] | None, str | None, int]] = {
+STEPS: dict[str, tuple[str, dict[str, Any] | None, str | None, int]] = {
     "clone": ("rds:CreateDBInstanceReadReplica", {"DBInstanceIdentifier": "temp-mitosis-demo"},
               "temp-mitosis-demo", 0),
+    # the copy's parameter group (a MySQL replica takes none at creation): no status of its own, so no status fault
+    "configure copy": ("rds:ModifyDBInstance", {"DBInstanceIdentifier": "temp-mitosis-demo",
+                                                "DBParameterGroupName": "demo-mysql8"}, None, 0),
     "promote": ("rds:PromoteReadReplica", {"DBInstanceIdentifier": "temp-mitosis-demo"}, "temp-mitosis-demo", 1),
     "create replica": ("rds:CreateDBInstanceReadReplica", {"DBInstanceIdentifier": "temp-mitosis-demo-replica"},
                        "temp-mitosis-demo-replica", 0),
@@ -25,9 +28,13 @@ STEPS: dict[str, tuple[str, dict[str, str] | None, str | None, int]] = {
     "retire primary": ("rds:ModifyDBInstance", {"NewDBInstanceIdentifier": "old-mitosis-demo"}, "mitosis-demo", 0),
     "retire replica": ("rds:ModifyDBInstance", {"NewDBInstanceIdentifier": "old-mitosis-demo-replica"},
                        "mitosis-demo-replica", 0),
-    "install primary": ("rds:ModifyDBInstance", {"DBInstanceIdentifier": "temp-mitosis-demo"}, "temp-mitosis-demo", 2),
-    "install replica": ("rds:ModifyDBInstance", {"DBInstanceIdentifier": "temp-mitosis-demo-replica"},
+    "install primary": ("rds:ModifyDBInstance", {"DBInstanceIdentifier": "temp-mitosis-demo",
+                                                 "NewDBInstanceIdentifier": "mitosis-demo"}, "temp-mitosis-demo", 2),
+    "install replica": ("rds:ModifyDBInstance", {"DBInstanceIdentifier": "temp-mitosis-demo-replica",
+                                                 "NewDBInstanceIdentifier": "mitosis-demo-replica"},
                         "temp-mitosis-demo-replica", 1),
+    "protect copy": ("rds:ModifyDBInstance", {"DBInstanceIdentifier": "mitosis-demo", "DeletionProtection": True},
+                     None, 0),
     "restart": ("ecs:UpdateService", None, None, 0),
     "delete old primary": ("rds:DeleteDBInstance", {"DBInstanceIdentifier": "old-mitosis-demo"}, None, 0),
     "delete old replica": ("rds:DeleteDBInstance", {"DBInstanceIdentifier": "old-mitosis-demo-replica"}, None, 0),

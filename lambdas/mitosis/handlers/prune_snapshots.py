@@ -1,4 +1,5 @@
-"""Prune final snapshots: keep only the newest final snapshots of the target's old primaries."""
+"""Prune snapshots by name: keep only the newest snapshots a prefix names (the final snapshots of the target's old
+primaries; none of the copies of a snapshot a restore read)."""
 
 from mitosis.adapters.rds import Rds
 from mitosis.models import SnapshotRetention

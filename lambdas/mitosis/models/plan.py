@@ -216,7 +216,9 @@ class Plan(BaseModel):
     notes: list[str] = Field(default_factory=list)  # what the plan chose where the old settings could not hold
     restores: list[Restoration]  # every name of the target tree, for a rollback of the swap
     discards: list[Deletion]  # broken or stale copies of ours
-    clone_method: str = "replica"  # how the copy of production is made (notes say why, for `auto`); copy_on_write
+    # how the copy of production is made (notes say why, for `auto`; copy_on_write for an Aurora cluster); None
+    # once the swap has begun (no copy made)
+    clone_method: str | None = None
     source_ready: Expectation | None = None  # production may be busy (its backup window...): waited for
     snapshot_copy: SnapshotCopy | None = None
     root: RootBuild | None  # None once the copies are complete and the swap has begun

@@ -108,7 +108,8 @@ class Clone(StrictModel):
     at the latest restorable time (nothing runs against production; the data is minutes old). `snapshot`: a
     restore of production's newest available snapshot, or of `snapshot` (an identifier, or the ARN of a snapshot
     shared from another account). `auto`: `replica` where a same-Region replica can land in the target's subnet
-    group, else `point_in_time`; the plan says which and why."""
+    group, else `point_in_time`, or `snapshot` where only that keeps the target's own key; the plan says which
+    and why."""
 
     method: CloneMethod = "auto"
     snapshot: Annotated[StrictStr, Field(min_length=1)] | None = None

@@ -14,11 +14,12 @@ from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest
 
 def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -> Refresh:
     """Validate the input against the declared jobs (InvalidInput before anything is read), then gather the
-    part of the region's replication graph the refresh needs: with a snapshot restore, the snapshots it may read
-    (and whether this account may use the key of one shared from another account)."""
+    part of the region's replication graph the refresh needs, and the snapshots a restore may read (`auto` may
+    choose one too: planner.choose_clone), with whether this account may use the key of one shared from another
+    account."""
     request = RefreshRequest.parse(event.input).as_declared(jobs)
     graph = rds.replication_graph().relevant_to(request.source, request.target)
-    if request.clone.method == "snapshot":
+    if request.clone.method in ("snapshot", "auto"):
         named = request.clone.snapshot
         snapshots = [s for s in [rds.snapshot(named)] if s] if named else rds.snapshots_of(request.source)
         for snapshot in snapshots:

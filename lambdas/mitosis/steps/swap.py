@@ -37,6 +37,11 @@ def rename(rds: Rds, step: Rename) -> Outcome:
                             f"to '{new_name}'.")
     if is_busy(current):
         raise NotReady(f"{current_name} is {state_of(current)}: renaming it once it is free")
+    retiring = rds.describe(old_name(new_name)) if step.is_copy else None
+    if retiring is not None and retiring.DBInstanceStatus == "renaming":
+        # RDS holds the old name until that rename is over (DBInstanceAlreadyExists before): a run started
+        # while the old instance was still being renamed waits for it, as the swap's own check would have
+        raise NotReady(f"{old_name(new_name)} is still renaming: '{new_name}' is free once it is done")
     if step.tags:
         arn = current.DBClusterArn if isinstance(current, DBCluster) else current.DBInstanceArn
         rds.add_tags(arn, [t.model_dump() for t in step.tags])
