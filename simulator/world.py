@@ -86,7 +86,7 @@ def region_of(world: Mapping[str, Any]) -> str:
 
 WORLD_KEYS = frozenset({"region", "start", "rds", "ecs", "ec2", "secretsmanager"})
 SECTION_KEYS = {
-    "rds": frozenset({"instances", "subnet_groups", "quotas", "snapshots", "shared_snapshots"}),
+    "rds": frozenset({"instances", "clusters", "subnet_groups", "quotas", "snapshots", "shared_snapshots"}),
     "ecs": frozenset({"clusters", "task_definitions"}),
     "ec2": frozenset({"instances"}),
     "secretsmanager": frozenset({"secrets"}),

@@ -58,6 +58,7 @@ from mitosis.models import (
     final_snapshot_prefix,
     generation_id,
     identifier_key,
+    newest_available,
     old_name,
     source_copy_prefix,
     temp_name,
@@ -147,8 +148,9 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
     snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots,
                                    cluster=cluster)] if request.final_snapshot else []
     # Copies of the snapshot a restore read are not kept: looked for on every run, so a re-run that finishes a
-    # refresh deletes the copy its first run made, whichever method that run chose.
-    snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
+    # refresh deletes the copy its first run made, whichever method that run chose (an Aurora clone copies none).
+    if not cluster:
+        snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
     plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
                 discards=progress.discards, clone_method=clone.method if clone else None, source_ready=source_ready,
                 snapshot_copy=snapshot_copy, root=root, levels=levels, password=password,
@@ -282,8 +284,7 @@ def _snapshot(graph: ReplicationGraph, request: RefreshRequest) -> DBSnapshot:
 
 def _newest_snapshot(graph: ReplicationGraph, source: str) -> DBSnapshot | None:
     """Production's newest available snapshot, automated or manual (Describe read every page)."""
-    available = [s for s in graph.snapshots if s.DBInstanceIdentifier == source and s.Status == "available"]
-    return max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier), default=None)
+    return newest_available(s for s in graph.snapshots if s.DBInstanceIdentifier == source)
 
 
 # --- progress of an earlier run ------------------------------------------------------------------------------

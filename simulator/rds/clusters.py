@@ -168,9 +168,9 @@ class ClusterSimulator:
     def _check_groups(self, params: Mapping[str, Any], engine: str, version: str) -> None:
         group = params.get("DBClusterParameterGroupName")
         if group and not group.startswith("default.") and group not in self.backend.db_cluster_parameter_groups:
-            raise AwsError("DBClusterParameterGroupNotFoundFault", f"DBClusterParameterGroup {group} not found.")
+            raise AwsError("DBClusterParameterGroupNotFound", f"DBClusterParameterGroup {group} not found.")
         if group and group.startswith("default.") and group != default_parameter_group(engine, version):
-            raise AwsError("DBClusterParameterGroupNotFoundFault", f"DBClusterParameterGroup {group} not found.")
+            raise AwsError("DBClusterParameterGroupNotFound", f"DBClusterParameterGroup {group} not found.")
         subnets = params.get("DBSubnetGroupName")
         if subnets and subnets != placement.DEFAULT_SUBNET_GROUP and subnets not in self.backend.subnet_groups:
             raise AwsError("DBSubnetGroupNotFoundFault", f"DB subnet group {subnets} not found.")

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from mitosis.models import DBInstance, DescribeEvent, ReplicationGraph, Run
+from mitosis.models import DBInstance, DBSnapshot, DescribeEvent, ReplicationGraph, Run
 from mitosis.planner import plan_refresh
 from mitosis.steps.describe import describe
 
@@ -48,7 +48,8 @@ def described(name: str, source: str | None = None, replicas: list[str] | None =
 
 
 class FiveHundredInstances:
-    """An account of 500 instances: production with 2 replicas, the target with 2, and 493 others."""
+    """An account of 500 instances: production with 2 replicas, the target with 2, and 493 others; production
+    with 35 days of automated snapshots and 100 manual ones (the default quota of manual snapshots)."""
 
     client = None
 
@@ -59,6 +60,17 @@ class FiveHundredInstances:
                    described("staging-r1", "staging"), described("staging-r2", "staging")]
         entries += [described(f"other-db-{n}") for n in range(500 - len(entries))]
         return ReplicationGraph(region="us-west-2", instances=[DBInstance.model_validate(e) for e in entries])
+
+    def snapshots_of(self, instance: str) -> list[DBSnapshot]:
+        automated = [{"DBSnapshotIdentifier": f"rds:{instance}-2026-10-{day:02d}-03-00", "SnapshotType": "automated",
+                      "SnapshotCreateTime": f"2026-10-{day:02d}T03:00:00Z"} for day in range(1, 32)]
+        manual = [{"DBSnapshotIdentifier": f"{instance}-manual-{n}", "SnapshotCreateTime": "2026-09-01T00:00:00Z"}
+                  for n in range(100)]
+        return [DBSnapshot.model_validate({
+            **s, "DBSnapshotArn": f"arn:aws:rds:us-west-2:123456789012:snapshot:{s['DBSnapshotIdentifier']}",
+            "DBInstanceIdentifier": instance, "Engine": "mysql", "EngineVersion": "8.0.35", "AllocatedStorage": 100,
+            "Encrypted": True, "KmsKeyId": "arn:aws:kms:us-west-2:123456789012:key/" + "0" * 36})
+            for s in automated + manual]
 
 
 def test_the_state_of_a_refresh_in_an_account_of_500_instances_stays_far_under_256_kib() -> None:
@@ -72,6 +84,8 @@ def test_the_state_of_a_refresh_in_an_account_of_500_instances_stays_far_under_2
              "refresh": refresh.model_dump(mode="json"), "plan": plan.model_dump(mode="json")}
     size = len(json.dumps(state))
     assert len(refresh.graph.instances) == 6
+    # Of production's 131 snapshots only the newest is kept: the only one a restore of "the latest" reads
+    assert [s.DBSnapshotIdentifier for s in refresh.graph.snapshots] == ["rds:production-2026-10-31-03-00"]
     assert size < STATE_LIMIT / 4, f"{size} bytes"
 
 

@@ -222,7 +222,7 @@ def test_a_full_copy_is_the_default_and_takes_a_point_in_time_restores_time(sim,
     pytest.param({"RestoreType": "instant", "UseLatestRestorableTime": True}, "InvalidParameterValue",
                  id="unknown-restore-type"),
     pytest.param({"UseLatestRestorableTime": True, "DBClusterParameterGroupName": "missing"},
-                 "DBClusterParameterGroupNotFoundFault", id="missing-parameter-group"),
+                 "DBClusterParameterGroupNotFound", id="missing-parameter-group"),
     pytest.param({"UseLatestRestorableTime": True, "DBSubnetGroupName": "missing"}, "DBSubnetGroupNotFoundFault",
                  id="missing-subnet-group"),
 ])
@@ -231,8 +231,9 @@ def test_a_restore_the_api_reference_forbids_is_refused(rds, settings, code):
     UseLatestRestorableTime parameter isn't provided"; UseLatestRestorableTime: "Can't be specified if
     RestoreToTime parameter is provided"; RestoreType: "You can specify one of the following values: full-copy ...
     copy-on-write"; DBClusterParameterGroupName / DBSubnetGroupName: "If supplied, must match the name of an
-    existing" group (DBClusterParameterGroupNotFoundFault, DBSubnetGroupNotFoundFault). Which error the first four
-    raise is undocumented: InvalidParameterCombination, or InvalidParameterValue for a value."""
+    existing" group (error codes DBClusterParameterGroupNotFound and DBSubnetGroupNotFoundFault, as the service
+    model names them). Which error the first four raise is undocumented: InvalidParameterCombination, or
+    InvalidParameterValue for a value."""
     assert refused(lambda: rds.restore_db_cluster_to_point_in_time(
         DBClusterIdentifier="temp-staging", SourceDBClusterIdentifier="prod", **settings)) == code
 

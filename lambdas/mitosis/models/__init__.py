@@ -21,6 +21,7 @@ from mitosis.models.graph import (
     SubnetGroup,
     Tag,
     VpcSecurityGroup,
+    newest_available,
 )
 from mitosis.models.names import (
     FINAL_SNAPSHOT_INFIX,
@@ -111,6 +112,6 @@ __all__ = [
     "RootBuild", "Run", "SnapshotCopy", "SnapshotRetention", "SsmCommand", "SsmInvocation", "SsmTarget",
     "SubnetGroup", "Swap",
     "Tag", "TaskContext", "VpcSecurityGroup", "WorkflowState", "final_snapshot_name", "final_snapshot_prefix",
-    "generation_id", "identifier_key", "is_cluster_request", "is_identifier", "old_name", "protection", "renamed",
-    "source_copy_prefix", "temp_name",
+    "generation_id", "identifier_key", "is_cluster_request", "is_identifier", "newest_available", "old_name",
+    "protection", "renamed", "source_copy_prefix", "temp_name",
 ]

@@ -8,6 +8,7 @@ region (a state is limited to 256 KiB).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -258,6 +259,11 @@ class AccountQuota(BaseModel):
     Used: int
     Max: int
 
+
+def newest_available(snapshots: Iterable[DBSnapshot]) -> DBSnapshot | None:
+    """The newest available snapshot among these (the one a restore from "the latest snapshot" reads)."""
+    available = [s for s in snapshots if s.Status == "available"]
+    return max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier), default=None)
 
 class ReplicationGraph(BaseModel):
     """The instances (and Aurora clusters) a refresh reads, and the account's quotas."""

@@ -9,7 +9,7 @@ from mitosis.adapters.kms import Kms
 from mitosis.adapters.rds import Rds
 from mitosis.adapters.sfn import StepFunctions
 from mitosis.errors import RefreshAlreadyRunning
-from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest
+from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest, newest_available
 
 
 def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -> Refresh:
@@ -19,9 +19,12 @@ def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -
     account."""
     request = RefreshRequest.parse(event.input).as_declared(jobs)
     graph = rds.replication_graph().relevant_to(request.source, request.target)
-    if request.clone.method in ("snapshot", "auto"):
+    if request.clone.method in ("snapshot", "auto") and not request.aurora:  # an Aurora clone reads no snapshot
         named = request.clone.snapshot
-        snapshots = [s for s in [rds.snapshot(named)] if s] if named else rds.snapshots_of(request.source)
+        # Of production's own snapshots only the newest available one is ever restored: the state keeps just it
+        # (an account may hold 100 manual snapshots and 35 days of automated ones; a state holds 256 KiB).
+        chosen = rds.snapshot(named) if named else newest_available(rds.snapshots_of(request.source))
+        snapshots = [chosen] if chosen else []
         for snapshot in snapshots:
             if snapshot.shared and snapshot.Encrypted and snapshot.KmsKeyId:
                 snapshot.KeyUsable = kms.usable(snapshot.KmsKeyId)
