@@ -96,6 +96,9 @@ UNSCOPED_ACTIONS = {
                                "tree too, to refuse any plan that touches it), the other states read live state",
     "rds:ListTagsForResource": "read-only; the tags of an instance the instance list returns without them",
     "rds:DescribeDBSnapshots": "read-only; the final snapshots to prune are found by listing",
+    "rds:DescribeDBClusters": "read-only; Describe reads every Aurora cluster (production's too, to refuse any plan "
+                              "that touches it), the other states read live state",
+    "rds:DescribeDBClusterSnapshots": "read-only; the final snapshots of old clusters to prune are found by listing",
     "rds:DescribeAccountAttributes": "read-only, and it supports no resource-level permissions: the account's "
                                      "quotas, checked before anything is created",
     "ssm:ListCommandInvocations": "read-only, and it supports no resource-level permissions",
@@ -155,6 +158,12 @@ def wildcard_resources(jobs: list[RefreshJob]) -> dict[str, str]:
             _arn("rds", f"snapshot:{source_copy_prefix(target)}*"):
                 f"the copies of the snapshot a refresh of {target} restores (named after its generation)",
         }
+        if job.aurora:
+            wildcards[_arn("rds", "cluster-pg:*")] = (
+                "RestoreDBClusterToPointInTime is authorized against the cluster parameter group the clone takes from "
+                "the target's cluster: read from RDS at run time, not declared")
+            wildcards[_arn("rds", f"cluster-snapshot:{final_snapshot_prefix(target)}*")] = (
+                f"the final snapshots of {target}'s cluster, one per refresh (named after its generation)")
         if job.master_password:
             wildcards[f"{job.master_password.secret_arn}-??????"] = (
                 "the declared secret: Secrets Manager appends six random characters to a secret's ARN")

@@ -3,9 +3,12 @@ infrastructure/functions.py), returning every statement that function needs and 
 
 Names. A deployment may change only its targets' trees: `<target>` and `<target>-*` (replicas are named after
 their primary, with a hyphen, so `mitosis-demo-*` does not cover `mitosis-demo2`), under their own names and
-as `temp-` copies and `old-` retirees. Every role also carries an explicit Deny of every RDS action but reads
-on the sources (`<source>`, and `<source>-*` unless a target is named so); only Clone may also create its copy
-from them. An explicit Deny wins over any Allow, so a later widened Allow cannot reach production.
+as `temp-` copies and `old-` retirees; the target of a job that declares `aurora` is the DB cluster `<target>` (as
+`temp-`/`old-` too) and its instances `<target>-*`: only such a job gets the cluster actions, and no instance action
+on `<target>` itself. Every role also carries an explicit Deny of every RDS action but reads on the sources
+(`<source>`, and `<source>-*` unless a target is named so; an Aurora job's as a DB cluster too); only Clone may
+also create its copy from them. An explicit Deny wins over any Allow, so a later widened Allow cannot reach
+production.
 
 Which (action, resource) pairs AWS checks for each call is in simulator/iam.py (from the Service
 Authorization Reference); the simulation enforces these policies on every call a function makes.
@@ -38,8 +41,9 @@ from infrastructure.settings import STATE_MACHINE_NAME, TOPIC_NAME, Notification
 Statements = list[iam.PolicyStatement]
 READS = ["rds:Describe*", "rds:List*"]
 # Besides reading it, what a function may do to production: only Clone, which creates its copy from it (a read
-# replica, or a restore of its automated backups).
-ON_PRODUCTION = {"clone": ["rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceToPointInTime"]}
+# replica, a restore of its automated backups, or an Aurora clone of its cluster).
+ON_PRODUCTION = {"clone": ["rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceToPointInTime",
+                           "rds:RestoreDBClusterToPointInTime"]}
 # IAM's limits: a customer managed policy holds at most 6,144 characters (whitespace not counted); a role has
 # at most 10 managed policies unless the quota is raised.
 MANAGED_POLICY_CHARACTERS = 6144
@@ -62,15 +66,23 @@ class Permissions(Construct):
         """The function's statements and the production Deny, in as few managed policies as IAM's size limit
         allows (a role's inline policies are limited to 10,240 characters in all: too few for 50 jobs)."""
         allowed_on_production = READS + ON_PRODUCTION.get(method.__name__, [])
-        statements = [*method(), iam.PolicyStatement(effect=iam.Effect.DENY, not_actions=allowed_on_production,
-                                                     resources=self._production())]
+        # A statement of a kind of target no job declares (an Aurora cluster's, an instance's) has no resource left.
+        statements = [*(s for s in method() if s.resources),
+                      iam.PolicyStatement(effect=iam.Effect.DENY, not_actions=allowed_on_production,
+                                          resources=self._production())]
         role = function.role
         assert role is not None
         chunks: list[Statements] = [[]]
-        for statement in [part for whole in statements for part in self._fitting(whole)]:
-            if chunks[-1] and self._size([*chunks[-1], statement]) > MANAGED_POLICY_CHARACTERS:
-                chunks.append([])
-            chunks[-1].append(statement)
+        for statement in statements:
+            rest: iam.PolicyStatement | None = statement
+            while rest is not None:
+                head, rest = self._fit(chunks[-1], rest)
+                if head is None and not chunks[-1]:
+                    raise ValueError(f"{function.node.id}: one resource of a statement exceeds a managed policy")
+                if head is not None:
+                    chunks[-1].append(head)
+                if rest is not None:
+                    chunks.append([])
         if len(chunks) > MANAGED_POLICIES_PER_ROLE:
             raise ValueError(f"{function.node.id}: its permissions need {len(chunks)} managed policies; a role may "
                              f"have {MANAGED_POLICIES_PER_ROLE}. Declare fewer refresh jobs per deployment.")
@@ -78,16 +90,29 @@ class Permissions(Construct):
             iam.ManagedPolicy(function, f"Permissions{number}", statements=chunk, roles=[role],
                               description=f"stack-mitosis: what {function.node.id} may do ({number}/{len(chunks)})")
 
-    def _fitting(self, statement: iam.PolicyStatement) -> Statements:
-        """The statement, split by resources into statements that each fit in a managed policy."""
+    def _fit(self, chunk: Statements, statement: iam.PolicyStatement) -> tuple[iam.PolicyStatement | None,
+                                                                                iam.PolicyStatement | None]:
+        """(what of the statement fits in the policy `chunk` is filling, what is left for the next one): the whole
+        statement, or the most of its resources that fit (each policy is filled: few policies per role)."""
+        if self._size([*chunk, statement]) <= MANAGED_POLICY_CHARACTERS:
+            return statement, None
         resources = statement.resources
-        if len(resources) < 2 or self._size([statement]) <= MANAGED_POLICY_CHARACTERS - 100:
-            return [statement]
-        half = len(resources) // 2
-        return [part for resources_part in (resources[:half], resources[half:]) for part in self._fitting(
-            iam.PolicyStatement(effect=statement.effect, actions=statement.actions or None,
-                                not_actions=statement.not_actions or None, resources=resources_part,
-                                conditions=statement.conditions or None))]
+        low, high = 0, len(resources) - 1  # the most resources that fit lie in [low, high]
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._size([*chunk, self._with(statement, resources[:middle])]) <= MANAGED_POLICY_CHARACTERS:
+                low = middle
+            else:
+                high = middle - 1
+        if low == 0:
+            return None, statement
+        return self._with(statement, resources[:low]), self._with(statement, resources[low:])
+
+    @staticmethod
+    def _with(statement: iam.PolicyStatement, resources: list[str]) -> iam.PolicyStatement:
+        return iam.PolicyStatement(effect=statement.effect, actions=statement.actions or None,
+                                   not_actions=statement.not_actions or None, resources=resources,
+                                   conditions=statement.conditions or None)
 
     def _size(self, statements: Statements) -> int:
         document = iam.PolicyDocument(statements=statements)
@@ -100,22 +125,33 @@ class Permissions(Construct):
         return self.stack.format_arn(service=service, resource=resource, resource_name=name, arn_format=sep,
                                      account=account, region=region)
 
-    def _db(self, *prefixes: str, primary: bool = True, replicas: bool = True) -> list[str]:
+    def _db(self, *prefixes: str, primary: bool = True, replicas: bool = True, aurora: bool | None = None) -> list[str]:
         """Every target tree's instances under the given prefixes ("" for their own names): the primary
-        (`<target>`), its replicas (`<target>-*`), or both."""
+        (`<target>`), its replicas (`<target>-*`), or both; an Aurora target's instances are `<target>-*` (the
+        primary's name is its cluster's). `aurora`: only the jobs that declare (or do not declare) Aurora."""
         suffixes = [suffix for suffix, wanted in (("", primary), ("-*", replicas)) if wanted]
+        jobs = self.jobs if aurora is None else self._jobs(aurora)
         return [self._arn("rds", "db", f"{prefix}{job.target}{suffix}")
-                for job in self.jobs for prefix in prefixes for suffix in suffixes]
+                for job in jobs for prefix in prefixes for suffix in suffixes if not (job.aurora and not suffix)]
+
+    def _cluster(self, *prefixes: str) -> list[str]:
+        """Every Aurora target's DB cluster under the given prefixes ("" for its own name)."""
+        return [self._arn("rds", "cluster", f"{prefix}{job.target}") for job in self._jobs(aurora=True)
+                for prefix in prefixes]
+
+    def _jobs(self, aurora: bool) -> list[RefreshJob]:
+        return [job for job in self.jobs if job.aurora == aurora]
 
     def _production(self) -> list[str]:
         """Each source, and its replicas as `<source>-*` unless a declared target is named `<source>-...` (the
         Deny would cover that target's tree too: there, production's replicas are kept by the Allows, which never
-        name them, and by the planner)."""
+        name them, and by the planner); as DB instances, and as a DB cluster and its instances."""
         arns = []
         for job in self._sources():
-            arns.append(self._arn("rds", "db", job.source))
-            if not any(other.target.startswith(f"{job.source}-") for other in self.jobs):
-                arns.append(self._arn("rds", "db", f"{job.source}-*"))
+            for kind in ("db", "cluster") if any(j.aurora for j in self.jobs if j.source == job.source) else ("db",):
+                arns.append(self._arn("rds", kind, job.source))
+                if not any(other.target.startswith(f"{job.source}-") for other in self.jobs):
+                    arns.append(self._arn("rds", kind, f"{job.source}-*"))
         return arns
 
     def _sources(self) -> list[RefreshJob]:
@@ -125,11 +161,13 @@ class Permissions(Construct):
         """The parameter, option and subnet groups a created or modified instance is checked against."""
         return [self._arn("rds", kind, "*") for kind in ("pg", "og", "subgrp")]
 
-    def _final_snapshots(self) -> list[str]:
-        return [self._arn("rds", "snapshot", f"{final_snapshot_prefix(job.target)}*") for job in self.jobs]
+    def _final_snapshots(self, kind: str = "snapshot") -> list[str]:
+        """The final snapshots of old primaries (`cluster-snapshot`: of old Aurora clusters)."""
+        return [self._arn("rds", kind, f"{final_snapshot_prefix(job.target)}*")
+                for job in self._jobs(aurora=kind == "cluster-snapshot")]
 
     def _source_copies(self) -> list[str]:
-        return [self._arn("rds", "snapshot", f"{source_copy_prefix(job.target)}*") for job in self.jobs]
+        return [self._arn("rds", "snapshot", f"{source_copy_prefix(job.target)}*") for job in self._jobs(aurora=False)]
 
     def _restorable_snapshots(self) -> list[str]:
         """The snapshots a restore may read: this account's (production's snapshots, automated ones named
@@ -152,17 +190,25 @@ class Permissions(Construct):
                conditions: dict[str, Any] | None = None) -> iam.PolicyStatement:
         return iam.PolicyStatement(actions=actions, resources=resources, conditions=conditions)
 
-    def _describe(self) -> Statements:
-        return [self._allow(["rds:DescribeDBInstances"], ["*"])]
+    def _describe(self, clusters: bool = False) -> Statements:
+        """DescribeDBInstances, and DescribeDBClusters for a function that also reads an Aurora cluster (when a job
+        declares one)."""
+        aurora = clusters and bool(self._jobs(aurora=True))
+        return [self._allow(["rds:DescribeDBInstances", *(["rds:DescribeDBClusters"] if aurora else [])], ["*"])]
 
-    def _create_copies(self) -> Statements:
+    def _aurora(self, statements: Statements) -> Statements:
+        """Statements only a job that declares an Aurora target needs."""
+        return statements if self._jobs(aurora=True) else []
+
+    def _create_copies(self, roles: bool = True) -> Statements:
         """What creating an encrypted, monitored copy needs besides the create: RDS creates a grant on the
-        copy's customer managed key (only through RDS), and hands the monitoring role to enhanced monitoring."""
-        return [
-            self._allow(["kms:CreateGrant", "kms:DescribeKey"], [self._keys()], self._via("rds")),
-            self._allow(["iam:PassRole"], [self._arn("iam", "role", "*", ArnFormat.SLASH_RESOURCE_NAME, region="")],
-                        {"StringEquals": {"iam:PassedToService": "monitoring.rds.amazonaws.com"}}),
-        ]
+        copy's customer managed key (only through RDS), and hands the monitoring role to enhanced monitoring
+        (`roles`: an Aurora clone has none, its instances do)."""
+        keys = self._allow(["kms:CreateGrant", "kms:DescribeKey"], [self._keys()], self._via("rds"))
+        monitoring = self._allow(["iam:PassRole"], [self._arn("iam", "role", "*", ArnFormat.SLASH_RESOURCE_NAME,
+                                                              region="")],
+                                 {"StringEquals": {"iam:PassedToService": "monitoring.rds.amazonaws.com"}})
+        return [keys, monitoring] if roles else [keys]
 
     def _hook_statements(self, hooks: list[Any], send: bool) -> Statements:
         """Starting (`send`) or following the declared hooks: SSM documents on their declared targets only,
@@ -230,8 +276,8 @@ class Permissions(Construct):
 
     def describe(self) -> Statements:
         # A snapshot restore reads the snapshots, and whether this account may use a shared one's key.
-        return [self._allow(["rds:DescribeDBInstances", "rds:ListTagsForResource", "rds:DescribeAccountAttributes",
-                             "rds:DescribeDBSnapshots"], ["*"]),
+        return [self._allow(["rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:ListTagsForResource",
+                             "rds:DescribeAccountAttributes", "rds:DescribeDBSnapshots"], ["*"]),
                 self._allow(["kms:DescribeKey"], [self._arn("kms", "key", "*", ArnFormat.SLASH_RESOURCE_NAME,
                                                             account="*")])]
 
@@ -267,76 +313,103 @@ class Permissions(Construct):
 
     def discard(self) -> Statements:
         # A copy a rollback moved back to temp- keeps the protection it took with the name: lifted just before
-        # its deletion.
-        return [*self._describe(), self._allow(["rds:ModifyDBInstance", "rds:DeleteDBInstance"], self._db(TEMP_PREFIX))]
+        # its deletion. A cluster's copy goes once its instances are being deleted.
+        return [*self._describe(clusters=True),
+                self._allow(["rds:ModifyDBInstance", "rds:DeleteDBInstance"], self._db(TEMP_PREFIX)),
+                self._allow(["rds:ModifyDBCluster", "rds:DeleteDBCluster"], self._cluster(TEMP_PREFIX))]
 
     def wait_deleted(self) -> Statements:
-        return self._describe()
+        return self._describe(clusters=True)
 
     def clone(self) -> Statements:
         copy = self._db(TEMP_PREFIX, replicas=False)
-        creates = [self._arn("rds", "db", job.source) for job in self._sources()] + copy
-        return [*self._describe(),
-                self._allow(["rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceToPointInTime"],
-                            creates + self._groups()),
-                self._allow(["rds:RestoreDBInstanceFromDBSnapshot"],
-                            self._restorable_snapshots() + self._source_copies() + copy + self._groups()),
-                self._allow(["rds:AddTagsToResource"], copy), *self._create_copies()]
+        creates = [self._arn("rds", "db", job.source) for job in self._jobs(aurora=False)] + copy
+        instances = [
+            self._allow(["rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceToPointInTime"],
+                        creates + self._groups()),
+            self._allow(["rds:RestoreDBInstanceFromDBSnapshot"],
+                        self._restorable_snapshots() + self._source_copies() + copy + self._groups()),
+            *self._create_copies()] if copy else []
+        # An Aurora clone is checked on production's cluster, its copy and the groups it takes (the reference
+        # requires a cluster parameter group, an option group and a subnet group), and its key.
+        clone = [self._arn("rds", "cluster", job.source) for job in self._jobs(aurora=True)]
+        clone += self._cluster(TEMP_PREFIX)
+        clusters = self._aurora([
+            self._allow(["rds:RestoreDBClusterToPointInTime"],
+                        clone + [self._arn("rds", kind, "*") for kind in ("cluster-pg", "og", "subgrp")]),
+            *self._create_copies(roles=False)])
+        return [*self._describe(clusters=True), *instances, *clusters,
+                self._allow(["rds:AddTagsToResource"], copy + self._cluster(TEMP_PREFIX))]
 
     def configure(self) -> Statements:
         # the parameter group RDS does not take at a replica's creation, backups, and what a restore does not
         # take (monitoring and Performance Insights, with their role and key)
-        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX) + [
-            self._arn("rds", "pg", "*")]), *self._create_copies()]
+        copies = self._db(TEMP_PREFIX, aurora=False)
+        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], copies + [
+            self._arn("rds", "pg", "*")] if copies else []), *self._create_copies()]
 
     def promote(self) -> Statements:
         return [*self._describe(), self._allow(["rds:PromoteReadReplica"], self._db(TEMP_PREFIX, replicas=False))]
 
     def reboot(self) -> Statements:
-        return [*self._describe(), self._allow(["rds:RebootDBInstance"], self._db(TEMP_PREFIX))]
+        return [*self._describe(), self._allow(["rds:RebootDBInstance"], self._db(TEMP_PREFIX, aurora=False))]
 
     def create_replica(self) -> Statements:
-        # the copy of the primary is the source of the first level
+        # the copy of the primary is the source of the first level; an Aurora cluster's instances are created in
+        # the cluster's copy, with their own parameter group
         replicas = self._db(TEMP_PREFIX, primary=False)
+        members, sources = self._db(TEMP_PREFIX, aurora=True), self._db(TEMP_PREFIX, aurora=False)
         return [*self._describe(),
-                self._allow(["rds:CreateDBInstanceReadReplica"], self._db(TEMP_PREFIX) + self._groups()),
+                *([self._allow(["rds:CreateDBInstanceReadReplica"], sources + self._groups())] if sources else []),
+                *self._aurora([self._allow(["rds:CreateDBInstance"], members + self._cluster(TEMP_PREFIX) + [
+                    self._arn("rds", "pg", "*")])]),
                 self._allow(["rds:AddTagsToResource"], replicas), *self._create_copies()]
 
     def wait_ready(self) -> Statements:
-        return self._describe()
+        return self._describe(clusters=True)
 
     def set_password(self) -> Statements:
         secrets = [job.master_password.secret_arn for job in self.jobs if job.master_password]
         if not secrets:
             return []
-        # A secret's ARN ends in six random characters: a declared ARN without them matches with `-??????`.
-        return [self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX, replicas=False)),
+        # A secret's ARN ends in six random characters: a declared ARN without them matches with `-??????`. An
+        # Aurora copy's password is its cluster's; a ModifyDBCluster is assumed to need rds:ModifyDBInstance on the
+        # cluster's instances (simulator/iam.py).
+        return [self._allow(["rds:ModifyDBInstance"], self._db(TEMP_PREFIX, replicas=False) + self._db(
+                    TEMP_PREFIX, aurora=True)),
+                self._allow(["rds:ModifyDBCluster"], self._cluster(TEMP_PREFIX)),
                 self._allow(["secretsmanager:GetSecretValue"], secrets + [f"{arn}-??????" for arn in secrets]),
                 self._allow(["kms:Decrypt"], [self._keys()], self._via("secretsmanager"))]
 
     def before_swap(self) -> Statements:
         hooks = self._before_swaps()
-        return [*self._describe(), *self._hook_statements(hooks, send=True)] if hooks else []
+        return [*self._describe(clusters=True), *self._hook_statements(hooks, send=True)] if hooks else []
 
     def wait_before_swap(self) -> Statements:
         return self._hook_statements(self._before_swaps(), send=False)
 
     def rename(self) -> Statements:
-        # Retiring tags the old instance first, so a later run recognises it under its old- name.
-        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db("", TEMP_PREFIX, OLD_PREFIX)),
-                self._allow(["rds:AddTagsToResource"], self._db(""))]
+        # Retiring tags the old instance (or cluster) first, so a later run recognises it under its old- name.
+        return [*self._describe(clusters=True),
+                self._allow(["rds:ModifyDBInstance"], self._db("", TEMP_PREFIX, OLD_PREFIX)),
+                self._allow(["rds:ModifyDBCluster"], self._cluster("", TEMP_PREFIX, OLD_PREFIX)),
+                self._allow(["rds:AddTagsToResource"], self._db("") + self._cluster(""))]
 
     def restore(self) -> Statements:
         # Restoring a name renames the copy away and old-<name> back; a copy stuck in a failed status cannot
         # be renamed, so it is deleted, and only if it carries this workflow's tag for that target.
-        tagged = [self._allow(["rds:ModifyDBInstance", "rds:DeleteDBInstance"], [self._arn("rds", "db", name)
-                              for name in (job.target, f"{job.target}-*")],
-                              {"StringEquals": {f"aws:ResourceTag/{TAG_TARGET}": job.target}}) for job in self.jobs]
-        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db("", TEMP_PREFIX, OLD_PREFIX)),
-                *tagged]
+        # (An Aurora target's cluster is not: its copy could be deleted only after its instances; a person must look.)
+        tagged = [self._allow(["rds:ModifyDBInstance", "rds:DeleteDBInstance"], [
+            self._arn("rds", "db", name) for name in ((f"{job.target}-*",) if job.aurora else (
+                job.target, f"{job.target}-*"))], {"StringEquals": {f"aws:ResourceTag/{TAG_TARGET}": job.target}})
+            for job in self.jobs]
+        return [*self._describe(clusters=True),
+                self._allow(["rds:ModifyDBInstance"], self._db("", TEMP_PREFIX, OLD_PREFIX)),
+                self._allow(["rds:ModifyDBCluster"], self._cluster("", TEMP_PREFIX, OLD_PREFIX)), *tagged]
 
     def protect(self) -> Statements:
-        return [*self._describe(), self._allow(["rds:ModifyDBInstance"], self._db(""))]
+        return [*self._describe(clusters=True), self._allow(["rds:ModifyDBInstance"], self._db("")),
+                self._allow(["rds:ModifyDBCluster"], self._cluster(""))]
 
     def restart(self) -> Statements:
         return self._hook_statements(self._restarts(), send=True)
@@ -347,13 +420,20 @@ class Permissions(Construct):
     def delete_old(self) -> Statements:
         # Since August 2024 a final snapshot is authorized as a CreateDBSnapshot of the instance and the snapshot.
         # Retiring lifted the old instances' protection: no modify. The final snapshot is the old primary's.
-        return [*self._describe(), self._allow(["rds:DeleteDBInstance"], self._db(OLD_PREFIX)),
+        # An old Aurora cluster goes once its instances are being deleted, with a final DB cluster snapshot (checked
+        # as a CreateDBClusterSnapshot too, and on the snapshot).
+        cluster_snapshots = self._final_snapshots("cluster-snapshot")
+        return [*self._describe(clusters=True), self._allow(["rds:DeleteDBInstance"], self._db(OLD_PREFIX)),
                 self._allow(["rds:CreateDBSnapshot"], self._db(OLD_PREFIX, replicas=False) + self._final_snapshots()),
-                self._allow(["rds:AddTagsToResource"], self._final_snapshots())]
+                self._allow(["rds:DeleteDBCluster", "rds:CreateDBClusterSnapshot"],
+                            self._cluster(OLD_PREFIX) + cluster_snapshots),
+                self._allow(["rds:AddTagsToResource"], self._final_snapshots() + cluster_snapshots)]
 
     def prune_snapshots(self) -> Statements:
-        return [self._allow(["rds:DescribeDBSnapshots"], ["*"]),
-                self._allow(["rds:DeleteDBSnapshot"], self._final_snapshots() + self._source_copies())]
+        return [*([self._allow(["rds:DescribeDBSnapshots"], ["*"])] if self._jobs(aurora=False) else []),
+                *self._aurora([self._allow(["rds:DescribeDBClusterSnapshots"], ["*"])]),
+                self._allow(["rds:DeleteDBSnapshot"], self._final_snapshots() + self._source_copies()),
+                self._allow(["rds:DeleteDBClusterSnapshot"], self._final_snapshots("cluster-snapshot"))]
 
     def notify(self) -> Statements:
         # The finished execution (the event names it; its history says where it failed), and the topic, by

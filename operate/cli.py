@@ -135,9 +135,11 @@ def _plan_world(args: argparse.Namespace, env: Environment) -> int:
     base = deployed.context(args.context)
     jobs = deployed.jobs(args.context)
     if not any((job.source, job.target) == (args.source, args.target) for job in jobs):
-        # (a pair no deployment could declare is left out: the plan then says no job declares it)
-        jobs = DeploymentSettings.from_context(simulated_context({"source": args.source, "target": args.target},
-                                                                 base)).refresh_jobs
+        # (a pair no deployment could declare is left out: the plan then says no job declares it); a world's Aurora
+        # cluster as the source makes an Aurora job, as its deployment would declare it
+        clusters = {c.get("DBClusterIdentifier") for c in world.get("rds", {}).get("clusters", [])}
+        pair = {"source": args.source, "target": args.target, **({"aurora": True} if args.source in clusters else {})}
+        jobs = DeploymentSettings.from_context(simulated_context(pair, base)).refresh_jobs
     try:
         with SimulatedAWS(world, clock=VirtualClock()) as aws:
             rds, kms = (boto3.client(service, region_name=aws.region) for service in ("rds", "kms"))

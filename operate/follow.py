@@ -36,10 +36,15 @@ def in_tree(name: str, target: str) -> bool:
 
 
 def tree_statuses(rds: Any, target: str) -> dict[str, str]:
-    """Each instance of the target's tree (its names, and its temp- and old- instances) with its status."""
+    """Each instance of the target's tree (its names, and its temp- and old- instances) with its status; an Aurora
+    target's clusters too ("<name> (cluster)")."""
     pages = rds.get_paginator("describe_db_instances").paginate()
-    return {i["DBInstanceIdentifier"]: i["DBInstanceStatus"] for page in pages for i in page["DBInstances"]
-            if in_tree(i["DBInstanceIdentifier"], target)}
+    statuses = {i["DBInstanceIdentifier"]: i["DBInstanceStatus"] for page in pages for i in page["DBInstances"]
+                if in_tree(i["DBInstanceIdentifier"], target)}
+    clusters = rds.get_paginator("describe_db_clusters").paginate()
+    return statuses | {f"{c['DBClusterIdentifier']} (cluster)": c["Status"] for page in clusters
+                       for c in page["DBClusters"] if c["DBClusterIdentifier"] in {
+                           prefix + target for prefix in ("", TEMP_PREFIX, OLD_PREFIX)}}
 
 
 class Follower:

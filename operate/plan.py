@@ -41,20 +41,27 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _subject(params: dict[str, Any]) -> str:
+    """The key naming what a call acts on: an instance, else an Aurora cluster (a cluster instance's create names
+    both: its instance)."""
+    return "DBInstanceIdentifier" if "DBInstanceIdentifier" in params else "DBClusterIdentifier"
+
+
 def table(plan: Plan, width: int = 160) -> str:
-    """One line per call: its number, operation, instance and the rest of its request, shortened to `width`."""
+    """One line per call: its number, operation, instance (or Aurora cluster) and the rest of its request, shortened
+    to `width`."""
     lines = [f"Flight plan: refresh {plan.target} from {plan.source} ({len(plan.flight_plan)} calls, generation "
              f"{plan.generation})"]
     for note in plan.notes:
         lines.append(f"  note: {note}")
     operations = plan.flight_plan
     op_width = max([len(op.op) for op in operations] + [9])
-    instances = [str(op.params.get("DBInstanceIdentifier", "")) for op in operations]
+    instances = [str(op.params.get(_subject(op.params), "")) for op in operations]
     instance_width = max([len(i) for i in instances] + [8])
     lines.append(f"{'#':>3}  {'operation':<{op_width}}  {'instance':<{instance_width}}  request")
     for number, (op, instance) in enumerate(zip(operations, instances, strict=True), start=1):
         rest = ", ".join(f"{key}={_value(value)}" for key, value in op.params.items()
-                         if key != "DBInstanceIdentifier" and value is not None)
+                         if key != _subject(op.params) and value is not None)
         line = f"{number:>3}  {op.op:<{op_width}}  {instance:<{instance_width}}  {rest}"
         lines.append(line if len(line) <= width else line[:width - 3] + "...")
     return "\n".join(lines)

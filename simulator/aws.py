@@ -7,7 +7,7 @@ From then on every boto3 call in the process goes through three stages:
 1. Recording: while `recording()` is active, calls to RECORDED_SERVICES are appended to `calls` as
    `{"t", "attempt", "service", "operation", "params", "error", "function", "resource_tags"}`, params JSON-ready
    with every value under a key containing "Password" masked; `resource_tags` are the tags, before the call, of
-   the RDS instances the request names, by ARN (empty for other services), for IAM's `aws:ResourceTag`
+   the RDS instances and clusters the request names, by ARN (empty for other services), for IAM's `aws:ResourceTag`
    conditions. `recording()` is active only inside a Lambda invocation, so the runner's own calls (starting and
    polling executions, lambda, iam...) never are recorded; Step Functions calls a handler makes are.
 2. API-call faults (recorded calls only): the first matching fault raises its error code as botocore does
@@ -37,7 +37,7 @@ from botocore.client import BaseClient
 from botocore.validate import validate_parameters
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
-from moto.rds.models import DBInstance
+from moto.rds.models import DBCluster, DBInstance
 
 from simulator.deployment import ACCOUNT_ID
 from simulator.ecs import EcsSimulator
@@ -45,7 +45,7 @@ from simulator.faults import AwsError, FaultSet
 from simulator.iam import Statement, UnmappedCall, decide
 from simulator.kms import KmsSimulator
 from simulator.latency import INSTANT, Latency, load_latency, to_datetime
-from simulator.rds import Forward, RdsSimulator
+from simulator.rds import Forward, RdsSimulator, engines
 from simulator.ssm import SsmSimulator
 from simulator.world import load_world, region_of, validate_world
 
@@ -81,6 +81,18 @@ def _error_code(error: Exception) -> str:
     if isinstance(response, Mapping) and response.get("Error", {}).get("Code"):
         return str(response["Error"]["Code"])
     return type(error).__name__
+
+
+def _default_group_details(moto_details: Callable[[DBInstance], tuple[str, str]]) -> Callable[[DBInstance],
+                                                                                            tuple[str, str]]:
+    """An instance's default DB parameter group (family, name): an Aurora engine's as RDS names its families
+    (simulator.rds.engines), any other engine's as moto does."""
+    def details(db: DBInstance) -> tuple[str, str]:
+        if not str(db.engine).startswith("aurora"):
+            return moto_details(db)
+        family = engines.parameter_group_family(db.engine, str(db.engine_version))
+        return family, f"default.{family}"
+    return details
 
 
 class SimulatedAWS:
@@ -146,11 +158,15 @@ class SimulatedAWS:
             return simulation._make_api_call(client, operation_name, api_params)
 
         stack.enter_context(patch.object(BaseClient, "_make_api_call", make_api_call))
+        # moto names an Aurora MySQL instance's default DB parameter group after its whole version
+        # (default.aurora-mysql8.0.mysql_aurora.3.05): RDS names it after the family (default.aurora-mysql8.0).
+        stack.enter_context(patch.object(DBInstance, "default_db_parameter_group_details", _default_group_details(
+            DBInstance.default_db_parameter_group_details)))
         # moto names automated snapshots after the wall clock; automated backups are not simulated.
-        stack.enter_context(patch.object(DBInstance, "save_automated_backup", lambda _db: None))
-        stack.enter_context(
-            patch.object(DBInstance, "latest_restorable_time", property(lambda _db: to_datetime(simulation._now())))
-        )
+        for kind in (DBInstance, DBCluster):
+            stack.enter_context(patch.object(kind, "save_automated_backup", lambda _resource: None))
+            stack.enter_context(patch.object(kind, "latest_restorable_time",
+                                             property(lambda _resource: to_datetime(simulation._now()))))
         self._stack = stack
         self._loading = True
         try:
@@ -203,10 +219,20 @@ class SimulatedAWS:
         with self._lock:
             return _plain(self.rds.snapshots(self._forward("rds")))
 
-    def downtime_s(self, names: list[str], until: float) -> dict[str, float]:
-        """For each name, the virtual seconds in [0, until] when no `available` instance held it."""
+    def clusters_report(self) -> list[dict[str, Any]]:
+        """Every DB cluster now: its DescribeDBClusters dict (TagList included) plus data_origin."""
         with self._lock:
-            return self.rds.downtime(names, until)
+            return _plain(self.rds.clusters_report(self._forward("rds")))
+
+    def cluster_snapshots_report(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return _plain(self.rds.cluster_snapshots(self._forward("rds")))
+
+    def downtime_s(self, names: list[str], until: float, clusters: tuple[str, ...] = ()) -> dict[str, float]:
+        """For each name, the virtual seconds in [0, until] when no `available` instance held it (a name in
+        `clusters`: no available cluster with an available writer)."""
+        with self._lock:
+            return self.rds.downtime(names, until, clusters)
 
     def status_history(self, until: float) -> list[dict[str, Any]]:
         """Each instance's status changes in [0, until]: `{"t", "DBInstanceIdentifier", "DBInstanceStatus",
@@ -218,8 +244,9 @@ class SimulatedAWS:
 
     def _authorization_facts(self, service: str, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """What IAM evaluates beyond the request's own parameters, as the account holds it before the call:
-        what a new replica takes from its source (groups, key), a secret's full ARN and key, the instances a
-        command targets with their tags."""
+        what a new replica or cluster takes from its source (groups, key), the instances of a cluster that a
+        ModifyDBCluster or DeleteDBCluster reaches (`members`), a secret's full ARN and key, the instances a command
+        targets with their tags."""
         facts: dict[str, Any] = {}
         if (service, operation) == ("rds", "CreateDBInstanceReadReplica"):
             source = self._describe_instance(str(params.get("SourceDBInstanceIdentifier", "")))
@@ -232,6 +259,20 @@ class SimulatedAWS:
                     "DBSubnetGroupName": (source.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
                     "KmsKeyId": source.get("KmsKeyId") if source.get("StorageEncrypted") else None,
                 }
+        elif (service, operation) == ("rds", "RestoreDBClusterToPointInTime"):
+            source = self._describe_cluster(str(params.get("SourceDBClusterIdentifier", "")))
+            if source:
+                from simulator.rds.clusters import default_parameter_group
+
+                facts["implied"] = {
+                    "DBClusterParameterGroupName": default_parameter_group(source["Engine"], source["EngineVersion"]),
+                    "OptionGroupName": self.rds.clusters.get(source["DBClusterIdentifier"]).cluster.option_group_name,
+                    "DBSubnetGroupName": source.get("DBSubnetGroup"),
+                    "KmsKeyId": source.get("KmsKeyId") if source.get("StorageEncrypted") else None,
+                }
+        elif (service, operation) in (("rds", "ModifyDBCluster"), ("rds", "DeleteDBCluster")):
+            cluster = self._describe_cluster(str(params.get("DBClusterIdentifier", "")))
+            facts["members"] = [m["DBInstanceIdentifier"] for m in (cluster or {}).get("DBClusterMembers", [])]
         elif (service, operation) == ("secretsmanager", "GetSecretValue"):
             try:
                 secret = self._forward("secretsmanager")("DescribeSecret", {"SecretId": params["SecretId"]})
@@ -248,6 +289,13 @@ class SimulatedAWS:
             except Exception:  # noqa: BLE001 - an unknown task definition is the call's own error to raise
                 pass
         return facts
+
+    def _describe_cluster(self, identifier: str) -> dict[str, Any] | None:
+        try:
+            return dict(self._forward("rds")("DescribeDBClusters", {"DBClusterIdentifier": identifier})
+                        ["DBClusters"][0])
+        except Exception:  # noqa: BLE001 - a missing cluster is the call's own error to raise
+            return None
 
     def _describe_instance(self, identifier: str) -> dict[str, Any] | None:
         try:

@@ -238,6 +238,61 @@ def _restore(action: str, new_key: str, source: Callable[[dict[str, Any], Arns],
     return mapping
 
 
+def _restore_cluster(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    """An Aurora clone (or full copy): the action on the source cluster and the new one, its cluster parameter,
+    option and subnet groups (the reference requires all three: named, or the ones the new cluster gets, which the
+    simulated AWS records), a tagging of the new cluster, and its key."""
+    if not params.get("SourceDBClusterIdentifier"):
+        raise UnmappedCall("rds RestoreDBClusterToPointInTime by SourceDbClusterResourceId is not mapped")
+    action, new = "rds:RestoreDBClusterToPointInTime", arns.rds("cluster", params["DBClusterIdentifier"])
+    full = _implied(call)
+    kinds = {"DBClusterParameterGroupName": "cluster-pg", "OptionGroupName": "og", "DBSubnetGroupName": "subgrp"}
+    checks = [_pair(action, arns.rds("cluster", params["SourceDBClusterIdentifier"])), _pair(action, new)]
+    checks += [_pair(action, arns.rds(kind, full[key])) for key, kind in kinds.items() if full.get(key)]
+    tagging = [_pair("rds:AddTagsToResource", new)] if params.get("Tags") else []
+    return checks + tagging + _encryption(full, arns)
+
+
+def _create_instance(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    """CreateDBInstance (an Aurora cluster's instance): the new instance, the cluster it joins, the groups it
+    names, a tagging of it, the monitoring role and the Performance Insights key."""
+    action, new = "rds:CreateDBInstance", arns.rds("db", params["DBInstanceIdentifier"])
+    checks = [_pair(action, new)]
+    if params.get("DBClusterIdentifier"):
+        checks.append(_pair(action, arns.rds("cluster", params["DBClusterIdentifier"])))
+    tagging = [_pair("rds:AddTagsToResource", new)] if params.get("Tags") else []
+    return checks + _db_groups(action, params, arns) + tagging + _passed_roles(params) + _encryption(params, arns)
+
+
+def _modify_cluster(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    """ModifyDBCluster: the cluster (and its new name: whether AWS checks it is undocumented, as for an instance),
+    the groups it names, and rds:ModifyDBInstance on each of its instances: the reference lists it as a dependent
+    action without saying when, so every modification is assumed to need it (the simulated AWS records the
+    cluster's instances with the call)."""
+    action = "rds:ModifyDBCluster"
+    checks = [_pair(action, arns.rds("cluster", params["DBClusterIdentifier"]))]
+    if params.get("NewDBClusterIdentifier"):
+        checks.append(_pair(action, arns.rds("cluster", params["NewDBClusterIdentifier"])))
+    kinds = {"DBClusterParameterGroupName": "cluster-pg", "OptionGroupName": "og", "DBInstanceParameterGroupName": "pg"}
+    checks += [_pair(action, arns.rds(kind, params[key])) for key, kind in kinds.items() if params.get(key)]
+    checks += [_pair("rds:ModifyDBInstance", arns.rds("db", member)) for member in call.get("members") or []]
+    return checks + _passed_roles(params) + _encryption(params, arns)
+
+
+def _delete_cluster(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
+    """DeleteDBCluster: the cluster, rds:DeleteDBInstance on the instances still in it (a dependent action; they
+    are all `deleting` by then) and, with a final snapshot, the snapshot (the reference requires the
+    cluster-snapshot type) as a CreateDBClusterSnapshot of the cluster, tagged (assumed, as for an instance)."""
+    cluster = arns.rds("cluster", params["DBClusterIdentifier"])
+    checks = [_pair("rds:DeleteDBCluster", cluster)]
+    checks += [_pair("rds:DeleteDBInstance", arns.rds("db", member)) for member in call.get("members") or []]
+    if params.get("FinalDBSnapshotIdentifier"):
+        snapshot = arns.rds("cluster-snapshot", params["FinalDBSnapshotIdentifier"])
+        checks += [_pair("rds:DeleteDBCluster", snapshot), _pair("rds:CreateDBClusterSnapshot", cluster),
+                   _pair("rds:CreateDBClusterSnapshot", snapshot), _pair("rds:AddTagsToResource", snapshot)]
+    return checks
+
+
 def _copy_snapshot(params: dict[str, Any], arns: Arns, call: Call) -> list[Authorization]:
     action, copy = "rds:CopyDBSnapshot", arns.rds("snapshot", params["TargetDBSnapshotIdentifier"])
     checks = [_pair(action, arns.rds("snapshot", params["SourceDBSnapshotIdentifier"])), _pair(action, copy)]
@@ -373,6 +428,15 @@ AUTHORIZATIONS: dict[tuple[str, str], Mapper] = {
     ("rds", "DescribeDBSnapshots"): _describe("rds:DescribeDBSnapshots", "snapshot", "DBSnapshotIdentifier"),
     ("rds", "CreateDBSnapshot"): _create_snapshot,
     ("rds", "DeleteDBSnapshot"): _on("rds:DeleteDBSnapshot", "snapshot", "DBSnapshotIdentifier"),
+    ("rds", "DescribeDBClusters"): _describe("rds:DescribeDBClusters", "cluster", "DBClusterIdentifier"),
+    ("rds", "RestoreDBClusterToPointInTime"): _restore_cluster,
+    ("rds", "CreateDBInstance"): _create_instance,
+    ("rds", "ModifyDBCluster"): _modify_cluster,
+    ("rds", "DeleteDBCluster"): _delete_cluster,
+    ("rds", "DescribeDBClusterSnapshots"): _describe("rds:DescribeDBClusterSnapshots", "cluster-snapshot",
+                                                     "DBClusterSnapshotIdentifier"),
+    ("rds", "DeleteDBClusterSnapshot"): _on("rds:DeleteDBClusterSnapshot", "cluster-snapshot",
+                                            "DBClusterSnapshotIdentifier"),
     ("ecs", "UpdateService"): _ecs_services("ecs:UpdateService"),
     ("ecs", "DescribeServices"): _ecs_services("ecs:DescribeServices"),
     ("ecs", "RunTask"): _run_task,

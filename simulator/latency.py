@@ -19,6 +19,17 @@ Every duration is in virtual seconds; the defaults (`Latency`) are:
 - restore_point_in_time 1500: RestoreDBInstanceToPointInTime: `creating` (then `backing-up`, enable_backups,
   when the restore turns backups on).
 - copy_snapshot 600: CopyDBSnapshot: the copy is `creating` until then.
+- clone_cluster 600: RestoreDBClusterToPointInTime with RestoreType copy-on-write (an Aurora clone; CreateDBCluster
+  too): the cluster is `creating`. The User Guide says a clone is "faster and more space-efficient than physically
+  copying the data" but gives no figure: the clone shares production's storage, so it does not grow with its size.
+  A full-copy restore takes restore_point_in_time.
+- create_cluster_instance 600: CreateDBInstance of an Aurora cluster's instance stays `creating` (AWS documents no
+  figure).
+- rename_cluster 120: ModifyDBCluster with NewDBClusterIdentifier: `renaming`. AWS documents no figure for an Aurora
+  cluster; for a Multi-AZ DB cluster the User Guide says "The new DNS name for the renamed Multi-AZ DB cluster
+  becomes effective in about two minutes" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/
+  multi-az-db-cluster-rename.html).
+- delete_cluster 300: DeleteDBCluster stays `deleting`, then the cluster is gone (as delete, undocumented).
 - ssm_command 60: an SSM Run Command invocation stays `InProgress`.
 - ecs_deployment 180: an ECS rolling deployment takes this long to reach its desired count.
 - ecs_task 60: a task started by ecs:RunTask runs this long before it stops.
@@ -87,6 +98,10 @@ class Latency:
     restore_snapshot: float = 1500
     restore_point_in_time: float = 1500
     copy_snapshot: float = 600
+    clone_cluster: float = 600
+    create_cluster_instance: float = 600
+    rename_cluster: float = 120
+    delete_cluster: float = 300
     ssm_command: float = 60
     ecs_deployment: float = 180
     ecs_task: float = 60

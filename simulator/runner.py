@@ -106,6 +106,7 @@ class Simulation:
                         aws.attempt = number
                         result, attempt_states = self._execute(sfn, deployment.state_machine_arn, number)
                         result["instances"] = aws.instances_report()
+                        result["clusters"] = aws.clusters_report()
                         attempts.append(result)
                         states.extend(attempt_states)
                         # The execution's end goes to EventBridge: the Notify function's calls are its own, not
@@ -126,9 +127,11 @@ class Simulation:
                 "attempts": attempts,
                 "duration_s": round(end, 3),
                 "instances": aws.instances_report(),
+                "clusters": aws.clusters_report(),
                 "snapshots": aws.snapshots_report(),
+                "cluster_snapshots": aws.cluster_snapshots_report(),
                 "calls": aws.calls,
-                "downtime_s": aws.downtime_s(self._target_tree(), until=end),
+                "downtime_s": aws.downtime_s(self._target_tree(), until=end, clusters=self._target_clusters()),
                 "states": states,
                 "status_history": aws.status_history(until=end),
                 "iam_enforced": True,
@@ -180,10 +183,21 @@ class Simulation:
     def world_region(self) -> str:
         return str(self.world.get("region", "us-east-1"))
 
+    def _target_clusters(self) -> tuple[str, ...]:
+        """The target, when the world has it as an Aurora cluster."""
+        target = self.execution_input.get("target") if isinstance(self.execution_input, dict) else None
+        clusters = {c.get("DBClusterIdentifier") for c in self.world.get("rds", {}).get("clusters", [])}
+        return (target,) if isinstance(target, str) and target in clusters else ()
+
     def _target_tree(self) -> list[str]:
+        """The names the refresh gives new data, as the world starts: the target's replica tree, or its cluster and
+        the cluster's instances."""
         target = self.execution_input.get("target") if isinstance(self.execution_input, dict) else None
         if not isinstance(target, str):
             return []
+        if self._target_clusters():
+            return [target, *(i["DBInstanceIdentifier"] for i in self.world.get("rds", {}).get("instances", [])
+                              if i.get("DBClusterIdentifier") == target)]
         children: dict[str, list[str]] = {}
         for instance in self.world.get("rds", {}).get("instances", []):
             if instance.get("SourceDBInstanceIdentifier"):

@@ -16,6 +16,10 @@ off, at virtual time 0 and with zero latency, so the world's resources get the s
   without KmsKeyId means the AWS managed key, arn:aws:kms:<region>:123456789012:alias/aws/rds),
   ManageMasterUserPassword, MonitoringInterval/MonitoringRoleArn, OptionGroupName, EnableCloudwatchLogsExports,
   DeletionProtection...
+- `rds.clusters` (optional): CreateDBCluster requests (Aurora MySQL or PostgreSQL), created before the instances,
+  with their DB cluster parameter group (of the engine's family) and DB subnet group created when missing. An
+  instance that names a world cluster as its DBClusterIdentifier is created in it by CreateDBInstance, with its
+  cluster's engine (its Engine may be left out); the cluster's first instance is its writer.
 - `rds.subnet_groups` (optional): `[{"DBSubnetGroupName", "VpcId"}]`. VpcId is a label: each distinct label is
   one simulated VPC (created in moto's EC2 with two subnets, tagged Name=<label>; DescribeDBInstances shows
   its moto id). Subnet groups that instances reference but the world does not declare share the default VPC,
@@ -48,10 +52,10 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
-from moto.rds.models import DBInstance
+from moto.rds.models import DBCluster, DBInstance
 
 PLACEHOLDER_TASK_FAMILY = "simulated-app"
-QUOTA_NAMES = frozenset({"DBInstances", "AllocatedStorage", "ReadReplicasPerMaster"})
+QUOTA_NAMES = frozenset({"DBInstances", "AllocatedStorage", "ReadReplicasPerMaster", "DBClusters"})
 DEPLOYMENT_CONTROLLERS = ("ECS", "CODE_DEPLOY", "EXTERNAL")
 SERVICE_KEYS = frozenset({"name", "desiredCount", "deploymentController", "classicLoadBalancer", "circuitBreaker"})
 HOST_IMAGE_NAME = "simulated-host"
@@ -82,7 +86,7 @@ def region_of(world: Mapping[str, Any]) -> str:
 
 WORLD_KEYS = frozenset({"region", "start", "rds", "ecs", "ec2", "secretsmanager"})
 SECTION_KEYS = {
-    "rds": frozenset({"instances", "subnet_groups", "quotas", "snapshots", "shared_snapshots"}),
+    "rds": frozenset({"instances", "clusters", "subnet_groups", "quotas", "snapshots", "shared_snapshots"}),
     "ecs": frozenset({"clusters", "task_definitions"}),
     "ec2": frozenset({"instances"}),
     "secretsmanager": frozenset({"secrets"}),
@@ -140,6 +144,17 @@ def validate_world(world: Any) -> None:
             raise WorldError(f"rds.quotas: unknown quota {name!r}; known quotas are {sorted(QUOTA_NAMES)}")
         if isinstance(maximum, bool) or not isinstance(maximum, int) or maximum < 0:
             raise WorldError(f"rds.quotas.{name} must be a non-negative integer, not {maximum!r}")
+    clusters: set[str] = set()
+    for cluster in _list(rds, "clusters", "rds"):
+        ident = cluster.get("DBClusterIdentifier")
+        if not isinstance(ident, str) or not ident or not isinstance(cluster.get("Engine"), str):
+            raise WorldError(f"an rds cluster needs DBClusterIdentifier and Engine: {dict(cluster)}")
+        if ident.lower() in clusters:
+            raise WorldError(f"cluster {ident} appears twice")
+        unknown = sorted(set(cluster) - _request_keys("CreateDBCluster"))
+        if unknown:
+            raise WorldError(f"cluster {ident}: unknown keys {unknown}")
+        clusters.add(ident.lower())
     seen: set[str] = set()
     for entry in _list(rds, "instances", "rds"):
         ident = entry.get("DBInstanceIdentifier")
@@ -150,7 +165,13 @@ def validate_world(world: Any) -> None:
         source = entry.get("SourceDBInstanceIdentifier")
         if source is not None and (not isinstance(source, str) or source.lower() not in seen):
             raise WorldError(f"instance {ident}: source {source!r} is not an earlier instance of the world")
-        if source is None and not all(isinstance(entry.get(k), str) for k in ("Engine", "DBInstanceClass")):
+        cluster = entry.get("DBClusterIdentifier")
+        if cluster is not None and (not isinstance(cluster, str) or cluster.lower() not in clusters):
+            raise WorldError(f"instance {ident}: DBClusterIdentifier {cluster!r} is not a cluster of the world")
+        if cluster is not None and not isinstance(entry.get("DBInstanceClass"), str):
+            raise WorldError(f"instance {ident} needs DBInstanceClass (its engine is its cluster's)")
+        if source is None and cluster is None and not all(isinstance(entry.get(k), str)
+                                                           for k in ("Engine", "DBInstanceClass")):
             raise WorldError(f"instance {ident} needs Engine and DBInstanceClass (or a SourceDBInstanceIdentifier)")
         _split_instance(entry)
         seen.add(ident.lower())
@@ -207,12 +228,17 @@ def _known(section: Mapping[str, Any], keys: frozenset[str], where: str) -> None
 
 
 def _engine(entries: dict[str, Mapping[str, Any]], ident: str) -> tuple[str, str]:
-    """Engine and version of a world instance (a replica's are its source's)."""
+    """Engine and version of a world instance (a replica's are its source's, a cluster instance's its cluster's)."""
     entry = entries[ident.lower()]
     while "SourceDBInstanceIdentifier" in entry:
         entry = entries[entry["SourceDBInstanceIdentifier"].lower()]
     engine = entry["Engine"]
     return engine, entry.get("EngineVersion") or DBInstance.default_engine_versions.get(engine, "1.0")
+
+
+def _cluster_engine(cluster: Mapping[str, Any]) -> tuple[str, str]:
+    engine = cluster["Engine"]
+    return engine, cluster.get("EngineVersion") or DBCluster.default_engine_version(engine)
 
 
 def _major(engine: str, version: str) -> str:
@@ -233,8 +259,40 @@ class _Loader:
         self.ec2 = session.client("ec2", region_name=region)
         self.ecs = session.client("ecs", region_name=region)
         self.secrets = session.client("secretsmanager", region_name=region)
-        self.entries = {e["DBInstanceIdentifier"].lower(): e for e in world["rds"]["instances"]}
+        self.clusters = {c["DBClusterIdentifier"].lower(): c for c in world["rds"].get("clusters", [])}
+        # A cluster's instance takes its cluster's engine (and version, for its parameter group's family).
+        self.entries = {e["DBInstanceIdentifier"].lower(): self._with_engine(e) for e in world["rds"]["instances"]}
         self.vpc_subnets: dict[str, list[str]] = {}  # VpcId label -> its subnets
+
+    def _with_engine(self, entry: Mapping[str, Any]) -> Mapping[str, Any]:
+        cluster = entry.get("DBClusterIdentifier")
+        if cluster is None:
+            return entry
+        engine, _ = _cluster_engine(self.clusters[cluster.lower()])
+        return {"Engine": engine, **entry}
+
+    def engine(self, ident: str) -> tuple[str, str]:
+        """Engine and version of a world instance (a cluster instance's are its cluster's)."""
+        cluster = self.entries[ident.lower()].get("DBClusterIdentifier")
+        return _cluster_engine(self.clusters[cluster.lower()]) if cluster else _engine(self.entries, ident)
+
+    def cluster(self, entry: Mapping[str, Any]) -> None:
+        """CreateDBCluster, with its DB cluster parameter group and DB subnet group created when missing."""
+        engine, version = _cluster_engine(entry)
+        group = entry.get("DBClusterParameterGroupName")
+        if group and not group.startswith("default.") and not any(
+            g["DBClusterParameterGroupName"] == group
+            for g in self.rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]
+        ):
+            from simulator.rds import engines
+
+            self.rds.create_db_cluster_parameter_group(
+                DBClusterParameterGroupName=group,
+                DBParameterGroupFamily=engines.parameter_group_family(engine, version),
+                Description=f"{group} (simulated world)",
+            )
+        self._subnet_group(entry.get("DBSubnetGroupName"))
+        self.rds.create_db_cluster(**entry)
 
     def subnet_groups(self) -> None:
         """One VPC per distinct label, with a subnet in each of two Availability Zones, then the groups."""
@@ -261,7 +319,7 @@ class _Loader:
     def ensure_groups(self, entry: Mapping[str, Any]) -> None:
         from simulator.rds import engines
 
-        engine, version = _engine(self.entries, entry["DBInstanceIdentifier"])
+        engine, version = self.engine(entry["DBInstanceIdentifier"])
         group = entry.get("DBParameterGroupName")
         if (
             group
@@ -283,7 +341,9 @@ class _Loader:
                 MajorEngineVersion=_major(engine, version),
                 OptionGroupDescription=f"{options} (simulated world)",
             )
-        subnets = entry.get("DBSubnetGroupName")
+        self._subnet_group(entry.get("DBSubnetGroupName"))
+
+    def _subnet_group(self, subnets: str | None) -> None:
         if subnets and not any(
             g["DBSubnetGroupName"] == subnets for g in self.rds.describe_db_subnet_groups()["DBSubnetGroups"]
         ):
@@ -305,13 +365,14 @@ class _Loader:
     def instance(self, entry: Mapping[str, Any], serves_replicas: bool) -> None:
         from simulator.rds import engines
 
+        entry = self.entries[entry["DBInstanceIdentifier"].lower()]
         operation, create, later = _split_instance(entry)
         replica = operation == "CreateDBInstanceReadReplica"
         if serves_replicas and replica and "BackupRetentionPeriod" not in entry:
             # A world that lists replicas of a replica means that replica has backups (RDS requires them);
             # worlds need not spell that out.
             later["BackupRetentionPeriod"] = 1
-        engine, _ = _engine(self.entries, entry["DBInstanceIdentifier"])
+        engine, _ = self.engine(entry["DBInstanceIdentifier"])
         reboot = replica and "DBParameterGroupName" in create and not engines.parameter_group_on_replica(engine)
         if reboot:
             later["DBParameterGroupName"] = create.pop("DBParameterGroupName")
@@ -394,6 +455,9 @@ def load_world(world: Mapping[str, Any]) -> None:
     try:
         step = "rds.subnet_groups"
         loader.subnet_groups()
+        for cluster in world["rds"].get("clusters", []):
+            step = f"cluster {cluster['DBClusterIdentifier']}"
+            loader.cluster(cluster)
         for entry in world["rds"]["instances"]:
             step = f"instance {entry['DBInstanceIdentifier']}"
             loader.instance(entry, serves_replicas=entry["DBInstanceIdentifier"] in sources)

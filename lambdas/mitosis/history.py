@@ -23,6 +23,8 @@ from mitosis.models.names import OLD_PREFIX, TEMP_PREFIX
 
 Event = Mapping[str, Any]
 TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+# What a task's request names: an instance (a cluster's instance's create names its cluster too), else a cluster.
+IDENTIFIER_KEYS = ("DBInstanceIdentifier", "DBClusterIdentifier")
 # The refresh's phases, by the console state names that open and close them (infrastructure/workflow.py):
 # (phase, first state entered, last state (entered or exited)). A phase is measured only when both ends are in
 # this execution's history; "restart" only when the restart hook ran.
@@ -78,18 +80,17 @@ def readable_cause(cause: Any) -> str:
 
 
 def subject(event: Any) -> str:
-    """The instance (or hook) a task acts on, from its payload's `event`: "temp-x -> x" for a rename, the
-    instance's identifier, the hook, or the target for the states that read the whole tree."""
+    """The instance, Aurora cluster or hook a task acts on, from its payload's `event`: "temp-x -> x" for a rename,
+    the instance's (or cluster's) identifier, the hook, or the target for the states that read the whole tree."""
     if not isinstance(event, dict):
         return ""
-    rename = event.get("rename")
-    if isinstance(rename, dict) and rename.get("DBInstanceIdentifier"):
-        return f"{rename['DBInstanceIdentifier']} -> {rename.get('NewDBInstanceIdentifier', '?')}"
-    if isinstance(event.get("DBInstanceIdentifier"), str):
-        return str(event["DBInstanceIdentifier"])
-    request = event.get("request")
-    if isinstance(request, dict) and isinstance(request.get("DBInstanceIdentifier"), str):
-        return str(request["DBInstanceIdentifier"])
+    renamed = _renamed(event.get("rename"))
+    if renamed is not None:
+        return f"{renamed[0]} -> {renamed[1] or '?'}"
+    for named in (event, event.get("request")):
+        for key in IDENTIFIER_KEYS:
+            if isinstance(named, dict) and isinstance(named.get(key), str):
+                return str(named[key])
     for key in ("hook", "run"):
         hook = event.get(key)
         if isinstance(hook, dict) and hook.get("type"):
@@ -332,10 +333,15 @@ def downtime(runs: list[StateRun]) -> dict[str, float]:
 
 def _rename_of(run: StateRun) -> tuple[str, str] | None:
     wrapped = run.input.get("event") if isinstance(run.input, dict) else None
-    rename = wrapped.get("rename") if isinstance(wrapped, dict) else None
-    if not isinstance(rename, dict):
-        return None
-    return str(rename.get("DBInstanceIdentifier", "")), str(rename.get("NewDBInstanceIdentifier", ""))
+    return _renamed(wrapped.get("rename") if isinstance(wrapped, dict) else None)
+
+
+def _renamed(rename: Any) -> tuple[str, str] | None:
+    """(identifier, new identifier) of a rename request, of an instance or an Aurora cluster."""
+    for key in IDENTIFIER_KEYS:
+        if isinstance(rename, dict) and rename.get(key):
+            return str(rename[key]), str(rename.get(f"New{key}", ""))
+    return None
 
 
 def failure(description: Mapping[str, Any], events: Sequence[Event], runs: list[StateRun]) -> Failure:

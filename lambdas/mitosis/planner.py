@@ -2,7 +2,9 @@
 
 No I/O, no clock, no environment. Every decision of a refresh lives here: which names, which settings each
 copy takes and how RDS accepts them, in what order, what is refused before anything is changed, and, on a
-re-run, what an earlier run already did.
+re-run, what an earlier run already did. An Aurora cluster's refresh (mitosis.aurora builds its copy and says
+what it refuses) is planned the same way: its names are the cluster's and its instances', each swapped, rolled
+back, protected and deleted as an instance's name is.
 
 Re-runs converge because the planner reads progress from the live graph, not from memory. The workflow tags
 every copy it creates with its *generation* (the run that started this refresh) and every instance it
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mitosis import rds_rules
+from mitosis import aurora, rds_rules
 from mitosis.errors import PlanRefused
 from mitosis.models import (
     MAX_IDENTIFIER_LENGTH,
@@ -31,6 +33,7 @@ from mitosis.models import (
     BeforeSwapRun,
     Call,
     CopyBuild,
+    DBCluster,
     DBInstance,
     DBSnapshot,
     Deletion,
@@ -54,12 +57,13 @@ from mitosis.models import (
     final_snapshot_name,
     final_snapshot_prefix,
     generation_id,
+    identifier_key,
     newest_available,
     old_name,
     source_copy_prefix,
     temp_name,
 )
-from mitosis.status import STUCK, renaming_to
+from mitosis.status import STUCK, Resource, renaming_to
 
 # Statuses in which production can be the source of the copy: "storage-optimization" leaves it fully
 # operational (RDS User Guide, DB instance statuses). Production in another status that it leaves by itself
@@ -84,18 +88,34 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
     `run` is the execution (its name starts a new generation)."""
     run = run or Run(name="unnamed-run")
     source, target = request.source, request.target
-    progress = Progress(graph, request, run)
+    cluster = aurora.is_cluster_refresh(graph, request)
+    if cluster != request.aurora:
+        kind = "Aurora DB clusters" if cluster else "RDS instances"
+        raise PlanRefused(f"'{source}' and '{target}' are {kind}, but the refresh job declares aurora: "
+                          f"{str(request.aurora).lower()}: IAM grants a job only the actions of the kind it declares. "
+                          f"Declare aurora: {str(cluster).lower()} in the job (cdk.json refresh_jobs).")
+    progress = Progress(graph, request, run, cluster)
     view = progress.view
-    remote = _remote_snapshot(request)
-    _refuse_unsafe(view, source, target, fresh=progress.fresh, source_here=remote is None)
-    tree = view.tree(target)
-    _refuse_foreign_leftovers(graph, tree, target)
+    tree = progress.tree()
+    if cluster:
+        aurora.refuse_unsafe(view, request, tree[1:], fresh=progress.fresh)
+    else:
+        remote = _remote_snapshot(request)
+        _refuse_unsafe(view, source, target, fresh=progress.fresh, source_here=remote is None)
+    _refuse_foreign_leftovers(progress, tree, target)
     notes: list[str] = []
 
     root = password = before_swap = source_ready = snapshot_copy = None
     levels: list[Level] = []
     clone = None  # once the swap has begun, the copies are built: no clone to choose
-    if not progress.swap_started:
+    if cluster and not progress.swap_started:
+        clone = CloneChoice(aurora.CLONE_METHOD)
+        cluster_copies = aurora.ClusterCopies(view, request, progress.copy_tags, notes)
+        root = cluster_copies.root()
+        levels = cluster_copies.levels(tree[1:])
+        if progress.fresh:
+            aurora.refuse_incompatible(view, request, tree[1:])
+    elif not progress.swap_started:
         clone = choose_clone(view, request, notes)
         copies = Copies(view, request, progress, notes, clone)
         root = copies.root()
@@ -107,28 +127,30 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
                 b.create.request for lv in levels for b in lv.replicas]])
         if clone.method == "replica" and graph.get(temp_name(target)) is None:
             source_ready = Expectation(DBInstanceIdentifier=source, ready=SOURCE_READY)
-        # Both happen before the swap, on the copy; once the swap has begun they are done.
+    if not progress.swap_started:
+        # Both happen before the swap, on the copy (a cluster's: its master password is the cluster's, and the
+        # hook reaches it by its writer endpoint); once the swap has begun they are done.
+        copy = {identifier_key(cluster): temp_name(target)}
         if request.master_password:
-            password = PasswordChange(DBInstanceIdentifier=temp_name(target),
-                                      secret_arn=request.master_password.secret_arn,
-                                      expect=Expectation(DBInstanceIdentifier=temp_name(target),
-                                                         settled=["MasterUserPassword"]))
+            password = PasswordChange(**copy, secret_arn=request.master_password.secret_arn,
+                                      expect=Expectation(**copy, settled=["MasterUserPassword"]))
         if request.before_swap:
-            before_swap = BeforeSwapRun(hook=request.before_swap, DBInstanceIdentifier=temp_name(target))
-    swaps = [swap for name in tree if (swap := progress.swap(_instance(view, name))).renames]
-    restores = [progress.restoration(_instance(view, name)) for name in tree]
+            before_swap = BeforeSwapRun(hook=request.before_swap, **copy)
+    swaps = [swap for name in tree if (swap := progress.swap(progress.node(name))).renames]
+    restores = [progress.restoration(progress.node(name)) for name in tree]
     # Deletion protection comes once every name is swapped: until then a copy that breaks (even in a status
     # where RDS refuses modifications) can be deleted by a rollback or a re-run.
-    protect = [InstanceRef(DBInstanceIdentifier=name) for name in tree if _instance(view, name).DeletionProtection]
+    protect = [progress.ref(name) for name in tree if progress.node(name).DeletionProtection]
     # Retired replicas outside the tree too: deleting an old primary first leaves its old replicas standalone.
     retired_elsewhere = [name for name in progress.retired if name not in tree]
     deletes = [progress.deletion(name, is_primary=name == target) for name in [*reversed(tree), *retired_elsewhere]
                if progress.old_exists(name)]
-    snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots)
-                 ] if request.final_snapshot else []
+    snapshots = [SnapshotRetention(prefix=final_snapshot_prefix(target), keep=request.keep_final_snapshots,
+                                   cluster=cluster)] if request.final_snapshot else []
     # Copies of the snapshot a restore read are not kept: looked for on every run, so a re-run that finishes a
-    # refresh deletes the copy its first run made, whichever method that run chose.
-    snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
+    # refresh deletes the copy its first run made, whichever method that run chose (an Aurora clone copies none).
+    if not cluster:
+        snapshots.append(SnapshotRetention(prefix=source_copy_prefix(target), keep=0))
     plan = Plan(source=source, target=target, generation=progress.generation, notes=notes, restores=restores,
                 discards=progress.discards, clone_method=clone.method if clone else None, source_ready=source_ready,
                 snapshot_copy=snapshot_copy, root=root, levels=levels, password=password,
@@ -138,6 +160,8 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
     # Our own copies replicate from the source until promoted: they are the only members of its tree we touch.
     production = [name for name in graph.tree(source) + graph.ancestors(source)
                   if (i := graph.get(name)) is None or i.tag(TAG_TARGET) != target]
+    if cluster:  # production's cluster and its instances
+        production = [source, *graph.members(source)]
     _assert_source_untouched(plan, production)
     return plan
 
@@ -147,7 +171,7 @@ def plan_refresh(graph: ReplicationGraph, request: RefreshRequest, run: Run | No
 
 @dataclass(frozen=True)
 class CloneChoice:
-    method: str  # replica | point_in_time | snapshot
+    method: str  # replica | point_in_time | snapshot; an Aurora cluster's: copy_on_write
     snapshot: DBSnapshot | None = None
 
 
@@ -267,17 +291,20 @@ def _newest_snapshot(graph: ReplicationGraph, source: str) -> DBSnapshot | None:
 
 
 class Progress:
-    """What earlier runs of this refresh left in the graph, read from the workflow's tags."""
+    """What earlier runs of this refresh left in the graph, read from the workflow's tags. In an Aurora refresh
+    (`cluster`), the target's own names (`<target>`, `temp-<target>`, `old-<target>`) are DB clusters, its other
+    names the clusters' instances."""
 
-    def __init__(self, graph: ReplicationGraph, request: RefreshRequest, run: Run) -> None:
-        self.graph, self.request, self.target = graph, request, request.target
-        ours = [i for i in graph.instances if i.tag(TAG_TARGET) == self.target]
+    def __init__(self, graph: ReplicationGraph, request: RefreshRequest, run: Run, cluster: bool = False) -> None:
+        self.graph, self.request, self.target, self.cluster = graph, request, request.target, cluster
+        resources: list[Resource] = [*graph.instances, *(graph.clusters if cluster else [])]
+        ours = [r for r in resources if r.tag(TAG_TARGET) == self.target]
         # Only under an old- name, or on its way there (a rename RDS accepted but has not made yet): a rollback
         # puts a retired instance back under its name, tags and all.
-        retired = [i for i in ours if i.tag(TAG_REPLACED_BY) and (
-            i.DBInstanceIdentifier.startswith(OLD_PREFIX) or (renaming_to(i) or "").startswith(OLD_PREFIX))]
-        temp_root = graph.get(temp_name(self.target))
-        generations = {i.tag(TAG_REPLACED_BY) for i in retired}
+        retired = [r for r in ours if r.tag(TAG_REPLACED_BY) and (
+            r.identifier.startswith(OLD_PREFIX) or (renaming_to(r) or "").startswith(OLD_PREFIX))]
+        temp_root = self.find(temp_name(self.target))
+        generations = {r.tag(TAG_REPLACED_BY) for r in retired}
         if len(generations) > 1:
             raise PlanRefused(f"Instances retired by different refreshes ({', '.join(sorted(map(str, generations)))})"
                               f" are present for '{self.target}': finish or remove them by hand.")
@@ -288,74 +315,140 @@ class Progress:
             self.generation = str(temp_root.tag(TAG_GENERATION))
         else:
             self.generation = generation_id(run.name)
-        # the copies of this generation, by the name they hold or will hold
-        self.copies = {str(i.tag(TAG_NAME)): i for i in ours if i.tag(TAG_GENERATION) == self.generation}
-        self.retired = {str(i.tag(TAG_NAME)): i for i in retired}
-        installed = {name for name, copy in self.copies.items() if copy.DBInstanceIdentifier == name}
+        # the copies of this generation, by the name they hold or will hold (a cluster's instances are named
+        # `<target>-...`, so no name is both a cluster's and an instance's)
+        self.copies = {str(r.tag(TAG_NAME)): r for r in ours if r.tag(TAG_GENERATION) == self.generation}
+        self.retired = {str(r.tag(TAG_NAME)): r for r in retired}
+        installed = {name for name, copy in self.copies.items() if copy.identifier == name}
         self.swap_started = bool(self.retired or installed)
         self.fresh = not (self.copies or self.retired)
         self.view = self._old_view(installed)
         self.discards = [] if self.swap_started else self._discards(ours)
 
+    # --- names --------------------------------------------------------------------------------------------------
+
+    def is_cluster_name(self, identifier: str) -> bool:
+        return self.cluster and identifier in (self.target, temp_name(self.target), old_name(self.target))
+
+    def find(self, identifier: str) -> Resource | None:
+        """What holds `identifier` now: a cluster for the target's own names in an Aurora refresh, else an
+        instance."""
+        return self.graph.cluster(identifier) if self.is_cluster_name(identifier) else self.graph.get(identifier)
+
+    def node(self, name: str) -> Resource:
+        """What held `name` before this refresh (the old view)."""
+        found = self.view.cluster(name) if self.is_cluster_name(name) else self.view.get(name)
+        if found is None:
+            kind = "DB cluster" if self.is_cluster_name(name) else "Instance"
+            raise PlanRefused(f"{kind} '{name}' does not exist in {self.view.region}.")
+        return found
+
+    def ref(self, identifier: str) -> InstanceRef:
+        return InstanceRef.to(identifier, self.is_cluster_name(identifier))
+
+    def tree(self) -> list[str]:
+        """The names the refresh gives new data: the target's replica tree, or its cluster and the cluster's
+        instances (its writer first)."""
+        if self.cluster:
+            return [self.target, *self.view.members(self.target)]
+        return self.view.tree(self.target)
+
+    # --- the graph as it was --------------------------------------------------------------------------------------
+
     def _old_view(self, installed: set[str]) -> ReplicationGraph:
-        """The graph as it was before this refresh: retired instances back under their names, this
+        """The graph as it was before this refresh: retired instances (and clusters) back under their names, this
         generation's copies left out (a copy stands in for its name only once its old instance is gone)."""
-        renames = {i.DBInstanceIdentifier: name for name, i in self.retired.items()}
-        leave_out = {c.DBInstanceIdentifier for name, c in self.copies.items()
+        def kind_of(resource: Resource) -> bool:
+            return isinstance(resource, DBCluster)
+
+        renames = {(kind_of(r), r.identifier): name for name, r in self.retired.items()}
+        leave_out = {(kind_of(c), c.identifier) for name, c in self.copies.items()
                      if name not in installed or name in self.retired}
+        # the instances of the cluster's copy, installed under their names, are the target cluster's
+        cluster_names = {identifier: name for (is_cluster, identifier), name in renames.items() if is_cluster}
+        if self.cluster:
+            cluster_names[temp_name(self.target)] = self.target
 
         def rename(identifier: str | None) -> str | None:
-            return renames.get(identifier, identifier) if identifier else identifier
+            return renames.get((False, identifier), identifier) if identifier else identifier
 
         def as_before(i: DBInstance) -> DBInstance:
             update: dict[str, Any] = {
                 "DBInstanceIdentifier": rename(i.DBInstanceIdentifier),
                 "ReadReplicaSourceDBInstanceIdentifier": rename(i.ReadReplicaSourceDBInstanceIdentifier),
                 "ReadReplicaDBInstanceIdentifiers": [rename(r) for r in i.ReadReplicaDBInstanceIdentifiers],
+                "DBClusterIdentifier": cluster_names.get(i.DBClusterIdentifier or "", i.DBClusterIdentifier),
             }
-            if i.DBInstanceIdentifier in renames:  # retiring lifted its protection; the tag remembers it
+            if (False, i.DBInstanceIdentifier) in renames:  # retiring lifted its protection; the tag remembers it
                 update["DeletionProtection"] = i.tag(TAG_PROTECTED) == "true"
             return i.model_copy(update=update)
 
-        instances = [as_before(i) for i in self.graph.instances if i.DBInstanceIdentifier not in leave_out]
-        return self.graph.model_copy(update={"instances": instances})
+        def cluster_before(c: DBCluster) -> DBCluster:
+            update: dict[str, Any] = {"DBClusterIdentifier": cluster_names.get(c.DBClusterIdentifier,
+                                                                               c.DBClusterIdentifier),
+                                      "DBClusterMembers": [m.model_copy(update={"DBInstanceIdentifier": rename(
+                                          m.DBInstanceIdentifier)}) for m in c.DBClusterMembers]}
+            if (True, c.DBClusterIdentifier) in renames:
+                update["DeletionProtection"] = c.tag(TAG_PROTECTED) == "true"
+            return c.model_copy(update=update)
 
-    def _discards(self, ours: list[DBInstance]) -> list[Deletion]:
+        instances = [as_before(i) for i in self.graph.instances if (False, i.DBInstanceIdentifier) not in leave_out]
+        clusters = [cluster_before(c) for c in self.graph.clusters if (True, c.DBClusterIdentifier) not in leave_out]
+        return self.graph.model_copy(update={"instances": instances, "clusters": clusters})
+
+    def _discards(self, ours: list[Resource]) -> list[Deletion]:
         """Copies that cannot become part of this refresh: of another generation or source, stuck in a failed
-        status, or no longer replicating from the copy of their parent. A discarded copy takes its replicas
-        with it: they are rebuilt too."""
-        broken: set[str] = set()
-        for instance in ours:
-            name = instance.tag(TAG_NAME)
-            if not instance.DBInstanceIdentifier.startswith(TEMP_PREFIX) or instance.tag(TAG_GENERATION) is None:
+        status, or no longer replicating from the copy of their parent (an Aurora copy: outside the cluster's
+        copy, or a cluster whose writer is not its old writer's copy). A discarded copy takes its replicas (a
+        cluster its instances) with it: they are rebuilt too; so does the writer of a cluster's copy."""
+        broken: set[tuple[bool, str]] = set()
+        for resource in ours:
+            name = resource.tag(TAG_NAME)
+            if not resource.identifier.startswith(TEMP_PREFIX) or resource.tag(TAG_GENERATION) is None:
                 continue
-            if instance.tag(TAG_GENERATION) != self.generation or instance.DBInstanceStatus in STUCK \
-                    or not self._replicates_as_planned(instance, str(name)):
-                broken.add(instance.DBInstanceIdentifier)
-        for identifier in list(broken):
-            broken.update(self.graph.tree(identifier))
-        return [Deletion(DBInstanceIdentifier=i, SkipFinalSnapshot=True) for i in sorted(broken)]
+            if resource.tag(TAG_GENERATION) != self.generation or resource.status in STUCK \
+                    or not self._as_planned(resource, str(name)):
+                broken.add((isinstance(resource, DBCluster), resource.identifier))
+        copy = temp_name(self.target)
+        if self.cluster and (False, self._writer_copy()) in broken:
+            broken.add((True, copy))
+        for is_cluster, identifier in list(broken):
+            taken = self.graph.members(identifier) if is_cluster else self.graph.tree(identifier)
+            broken.update((False, name) for name in taken)
+        return [Deletion(**{identifier_key(is_cluster): identifier}, SkipFinalSnapshot=True)
+                for is_cluster, identifier in sorted(broken)]  # the instances first, then the cluster
 
-    def _replicates_as_planned(self, copy: DBInstance, name: str) -> bool:
+    def _writer_copy(self) -> str:
+        members = self.view.members(self.target)
+        return temp_name(members[0]) if members else ""
+
+    def _as_planned(self, copy: Resource, name: str) -> bool:
+        if isinstance(copy, DBCluster):
+            return copy.writer in (None, self._writer_copy())
+        if self.cluster:
+            return copy.DBClusterIdentifier == temp_name(self.target)
         old = self.graph.get(name)
         if name == self.target or old is None:
             # the root copy replicates from the source until it is promoted
             return copy.ReadReplicaSourceDBInstanceIdentifier in (None, self.request.source)
         return copy.ReadReplicaSourceDBInstanceIdentifier == temp_name(old.ReadReplicaSourceDBInstanceIdentifier or "")
 
+    # --- what is left to do ---------------------------------------------------------------------------------------
+
     def copy_tags(self, name: str) -> list[Tag]:
         return [Tag(Key=TAG_TARGET, Value=self.target), Tag(Key=TAG_NAME, Value=name),
                 Tag(Key=TAG_SOURCE, Value=self.request.source), Tag(Key=TAG_GENERATION, Value=self.generation)]
 
     def old_exists(self, name: str) -> bool:
-        """Whether an old instance still holds `name` or `old-<name>` (so there is something to delete)."""
-        current = self.graph.get(name)
+        """Whether an old instance (or cluster) still holds `name` or `old-<name>` (so there is something to
+        delete)."""
+        current = self.find(name)
         return name in self.retired or (current is not None and self.copies.get(name) is not current)
 
-    def swap(self, old: DBInstance) -> Swap:
+    def swap(self, old: Resource) -> Swap:
         """The renames of one name still to do."""
-        name = old.DBInstanceIdentifier
-        copy, current = self.copies.get(name), self.graph.get(name)
+        name, key = old.identifier, old.IDENTIFIER
+        copy, current = self.copies.get(name), self.find(name)
         renames = []
         if current is not None and current is not copy:
             # Retiring lifts deletion protection (so the old instance can be deleted whatever status it ends
@@ -364,46 +457,49 @@ class Progress:
             retire_tags = [Tag(Key=TAG_TARGET, Value=self.target), Tag(Key=TAG_NAME, Value=name),
                            Tag(Key=TAG_REPLACED_BY, Value=self.generation),
                            Tag(Key=TAG_PROTECTED, Value=str(protected).lower())]
-            retire: Params = {"DBInstanceIdentifier": name, "NewDBInstanceIdentifier": old_name(name),
-                              "ApplyImmediately": True}
-            retired = Expectation(DBInstanceIdentifier=old_name(name), settled=["DBInstanceIdentifier"])
+            retire: Params = {key: name, f"New{key}": old_name(name), "ApplyImmediately": True}
+            retired = Expectation(**{key: old_name(name)}, settled=[key])
             if protected:
                 retire["DeletionProtection"] = False
                 retired.values["DeletionProtection"] = False
             renames.append(Rename(rename=retire, tags=retire_tags, generation=self.generation, is_copy=False,
                                   expect=retired))
-        if copy is None or copy.DBInstanceIdentifier != name:
+        if copy is None or copy.identifier != name:
             install = self.install_params(old)
-            installed = Expectation(DBInstanceIdentifier=name, settled=["DBInstanceIdentifier"], values={
-                key: value for key, value in install.items() if key.startswith("Preferred")})
+            installed = Expectation(**{key: name}, settled=[key], values={
+                setting: value for setting, value in install.items() if setting.startswith("Preferred")})
             renames.append(Rename(rename=install, generation=self.generation, is_copy=True, expect=installed))
         return Swap(name=name, renames=renames)
 
-    def restoration(self, old: DBInstance) -> Restoration:
-        name = old.DBInstanceIdentifier
-        reinstate: Params = {"DBInstanceIdentifier": old_name(name), "NewDBInstanceIdentifier": name,
-                             "ApplyImmediately": True}
+    def restoration(self, old: Resource) -> Restoration:
+        name, key = old.identifier, old.IDENTIFIER
+        reinstate: Params = {key: old_name(name), f"New{key}": name, "ApplyImmediately": True}
         if old.DeletionProtection:
             reinstate["DeletionProtection"] = True
         return Restoration(name=name, generation=self.generation, reinstate=reinstate, install=self.install_params(old))
 
-    def install_params(self, old: DBInstance) -> Params:
+    def install_params(self, old: Resource) -> Params:
         """The rename of a copy into place. The windows ride on it: RDS applies them at once, for free (the
-        backup window could not ride on the promote: the copy still has the source's maintenance window then,
-        which it may overlap, and RDS refuses overlapping windows)."""
-        name = old.DBInstanceIdentifier
-        install: Params = {"DBInstanceIdentifier": temp_name(name), "NewDBInstanceIdentifier": name,
-                           "ApplyImmediately": True}
-        for setting in ("PreferredMaintenanceWindow", "PreferredBackupWindow"):
+        backup window could not ride on the promote, nor on a cluster's clone: the copy still has the source's
+        maintenance window then, which it may overlap, and RDS refuses overlapping windows). An Aurora cluster's
+        instance has none: its backups are the cluster's, its maintenance window set when it was created."""
+        name, key = old.identifier, old.IDENTIFIER
+        install: Params = {key: temp_name(name), f"New{key}": name, "ApplyImmediately": True}
+        windows = () if isinstance(old, DBInstance) and old.DBClusterIdentifier else (
+            "PreferredMaintenanceWindow", "PreferredBackupWindow")
+        for setting in windows:
             if getattr(old, setting):
                 install[setting] = getattr(old, setting)
         return install
 
     def deletion(self, name: str, is_primary: bool) -> Deletion:
+        """The old primary (or cluster) with a final snapshot; the others without (an Aurora cluster's instance has
+        none: its cluster's is taken)."""
+        old = self.ref(old_name(name))
         if is_primary and self.request.final_snapshot:
-            return Deletion(DBInstanceIdentifier=old_name(name),
+            return Deletion(**{identifier_key(old.cluster): old.identifier},
                             FinalDBSnapshotIdentifier=final_snapshot_name(self.target, self.generation))
-        return Deletion(DBInstanceIdentifier=old_name(name), SkipFinalSnapshot=True)
+        return Deletion(**{identifier_key(old.cluster): old.identifier}, SkipFinalSnapshot=True)
 
 
 # --- the copies ----------------------------------------------------------------------------------------------
@@ -658,7 +754,8 @@ def _refuse_unsafe(graph: ReplicationGraph, source: str, target: str, fresh: boo
     for name in [source, *target_tree] if graph.get(source) else target_tree:
         cluster = _instance(graph, name).DBClusterIdentifier
         if cluster:
-            raise PlanRefused(f"'{name}' is a member of Aurora cluster '{cluster}': only RDS instances are supported.")
+            raise PlanRefused(f"'{name}' is an instance of Aurora cluster '{cluster}': an Aurora cluster is refreshed "
+                              "as a whole (name the DB clusters as source and target).")
     for name in target_tree:
         remote = [r for r in _instance(graph, name).ReadReplicaDBInstanceIdentifiers if r.startswith("arn:")]
         if remote:
@@ -738,19 +835,21 @@ def _refuse_beyond_limits(graph: ReplicationGraph, request: RefreshRequest, engi
                           f"{wanted} GiB more. Raise the quota or free storage.")
 
 
-def _refuse_foreign_leftovers(graph: ReplicationGraph, tree: list[str], target: str) -> None:
-    """temp-/old- instances this workflow did not make for this target are never renamed or deleted."""
-    foreign = [i.DBInstanceIdentifier for name in tree for i in (graph.get(temp_name(name)), graph.get(old_name(name)))
-               if i is not None and i.tag(TAG_TARGET) != target]
+def _refuse_foreign_leftovers(progress: Progress, tree: list[str], target: str) -> None:
+    """temp-/old- instances (and clusters) this workflow did not make for this target are never renamed or
+    deleted."""
+    foreign = [r.identifier for name in tree for r in (progress.find(temp_name(name)), progress.find(old_name(name)))
+               if r is not None and r.tag(TAG_TARGET) != target]
     if foreign:
         raise PlanRefused(f"Instances this workflow did not create are in the way ({', '.join(foreign)}): "
                           "rename or remove them before refreshing.")
 
 
 def _assert_source_untouched(plan: Plan, protected: list[str]) -> None:
-    """Defence in depth: no operation of the plan may name an instance of the source's tree."""
+    """Defence in depth: no operation of the plan may name an instance (or cluster) of the source's tree."""
+    keys = ("DBInstanceIdentifier", "NewDBInstanceIdentifier", "DBClusterIdentifier", "NewDBClusterIdentifier")
     for op in plan.flight_plan:
-        named = {str(op.params.get(key)) for key in ("DBInstanceIdentifier", "NewDBInstanceIdentifier")}
+        named = {str(op.params.get(key)) for key in keys}
         if named & set(protected):
             raise PlanRefused(f"The plan would run {op.op} on production instance "
                               f"'{sorted(named & set(protected))[0]}'; refusing.")

@@ -1,21 +1,25 @@
 """Pure checks on live state: is an awaited operation done, and is a step already done (so a retry or a re-run
-skips it instead of repeating it)."""
+skips it instead of repeating it). Each check reads an instance or an Aurora cluster alike (`Resource`)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from enum import Enum
 
-from mitosis.models import TAG_GENERATION, DBInstance, Expectation
+from mitosis.models import TAG_GENERATION, DBCluster, DBInstance, Expectation
+
+Resource = DBInstance | DBCluster
 
 READY = frozenset({"available"})
 
-# Statuses RDS does not leave by itself (the User Guide's DB instance status table). Anything unknown is
-# treated as in progress and bounded by the polling timeout.
+# Statuses RDS does not leave by itself (the User Guide's DB instance status table, and its DB cluster status
+# table: "cloning-failed", "migration-failed"). Anything unknown is treated as in progress and bounded by the
+# polling timeout.
 STUCK = frozenset({
     "failed", "inaccessible-encryption-credentials", "inaccessible-encryption-credentials-recoverable",
     "incompatible-credentials", "incompatible-network", "incompatible-option-group", "incompatible-parameters",
     "incompatible-restore", "restore-error", "storage-full", "stopped", "stopping", "insufficient-capacity",
+    "cloning-failed", "migration-failed",
 })
 # A final snapshot cannot be taken of an instance in these statuses: DeleteDBInstance's documentation says it
 # "can only delete it when skipping creation of the final snapshot with the SkipFinalSnapshot parameter".
@@ -36,50 +40,51 @@ def readiness(status: str | None, ready: Collection[str] = READY) -> Readiness:
     return Readiness.WAIT
 
 
-def renaming_to(instance: DBInstance) -> str | None:
-    """The identifier a rename that RDS has accepted but not started yet will give the instance."""
-    pending = instance.PendingModifiedValues.get("DBInstanceIdentifier")
+def renaming_to(resource: Resource) -> str | None:
+    """The identifier a rename that RDS has accepted but not started yet will give the instance (or cluster)."""
+    pending = resource.PendingModifiedValues.get(resource.IDENTIFIER)
     return str(pending) if pending else None
 
 
-def is_busy(instance: DBInstance) -> bool:
-    """Whether the instance is in the middle of something: not available, or a rename is pending."""
-    return instance.DBInstanceStatus != "available" or renaming_to(instance) is not None
+def is_busy(resource: Resource) -> bool:
+    """Whether the instance (or cluster) is in the middle of something: not available, or a rename is pending."""
+    return resource.status != "available" or renaming_to(resource) is not None
 
 
-def state_of(instance: DBInstance | None) -> str:
-    """What an instance is doing, for a person: its status, a rename or changes RDS has accepted but not
-    started, a parameter group not in sync."""
-    if instance is None:
+def state_of(resource: Resource | None) -> str:
+    """What an instance (or cluster) is doing, for a person: its status, a rename or changes RDS has accepted but
+    not started, a parameter group not in sync."""
+    if resource is None:
         return "does not exist yet"
-    parts = [instance.DBInstanceStatus]
-    if renaming_to(instance):
-        parts.append(f"pending rename to {renaming_to(instance)}")
-    others = sorted(key for key in instance.PendingModifiedValues if key != "DBInstanceIdentifier")
+    parts = [resource.status]
+    if renaming_to(resource):
+        parts.append(f"pending rename to {renaming_to(resource)}")
+    others = sorted(key for key in resource.PendingModifiedValues if key != resource.IDENTIFIER)
     if others:
         parts.append(f"pending {', '.join(others)}")
-    group = instance.parameter_group
+    group = resource.parameter_group if isinstance(resource, DBInstance) else None
     if group is not None and group.ParameterApplyStatus != "in-sync":
         parts.append(f"parameter group {group.DBParameterGroupName} {group.ParameterApplyStatus}")
     return ", ".join(parts)
 
 
-def progress(instance: DBInstance | None, expect: Expectation) -> Readiness:
-    """How far the awaited result is: READY once the instance is in a ready status with every expected result
-    in effect; STUCK when it is in a status it will not leave by itself; WAIT otherwise (a new name not there
-    yet, a modification still pending...)."""
-    if instance is None:
+def progress(resource: Resource | None, expect: Expectation) -> Readiness:
+    """How far the awaited result is: READY once the instance (or cluster) is in a ready status with every
+    expected result in effect; STUCK when it is in a status it will not leave by itself; WAIT otherwise (a new name
+    not there yet, a modification still pending...)."""
+    if resource is None:
         return Readiness.WAIT
-    state = readiness(instance.DBInstanceStatus, expect.ready)
+    state = readiness(resource.status, expect.ready)
     if state is not Readiness.READY:
         return state
-    group = instance.parameter_group
+    instance = resource if isinstance(resource, DBInstance) else None
+    group = instance.parameter_group if instance is not None else None
     if expect.parameter_group and group is not None and group.ParameterApplyStatus == "failed-to-apply":
         return Readiness.STUCK  # "The parameter group is in an invalid state" (DBParameterGroupStatus)
     done = (
-        not any(key in instance.PendingModifiedValues for key in expect.settled)
-        and all(getattr(instance, key, None) == value for key, value in expect.values.items())
-        and (not expect.promoted or instance.ReadReplicaSourceDBInstanceIdentifier is None)
+        not any(key in resource.PendingModifiedValues for key in expect.settled)
+        and all(getattr(resource, key, None) == value for key, value in expect.values.items())
+        and (not expect.promoted or instance is None or instance.ReadReplicaSourceDBInstanceIdentifier is None)
         and (expect.parameter_group is None or (group is not None and group.DBParameterGroupName ==
                                                  expect.parameter_group and group.ParameterApplyStatus != "applying"))
         and (not expect.parameters_in_sync or (group is not None and group.ParameterApplyStatus == "in-sync"))
@@ -87,15 +92,16 @@ def progress(instance: DBInstance | None, expect: Expectation) -> Readiness:
     return Readiness.READY if done else Readiness.WAIT
 
 
-def rename_done(current: DBInstance | None, new: DBInstance | None) -> bool:
+def rename_done(current: Resource | None, new: Resource | None) -> bool:
     """A rename is done when the old name is gone and the new one exists: a repeat would fail or, worse,
     rename whatever holds the old name by then."""
     return current is None and new is not None
 
 
-def is_copy_of(instance: DBInstance, generation: str) -> bool:
-    """Whether the instance is a copy made by the refresh of that generation (see the planner's tags)."""
-    return instance.tag(TAG_GENERATION) == generation
+def is_copy_of(resource: Resource, generation: str) -> bool:
+    """Whether the instance (or cluster) is a copy made by the refresh of that generation (see the planner's
+    tags)."""
+    return resource.tag(TAG_GENERATION) == generation
 
 
 # How a hook's parts end: an ECS deployment's or task's outcome, an SSM invocation's Status (the
@@ -128,16 +134,16 @@ class Restore(Enum):
     LOST = "lost"  # no instance can hold the name: a person must look
 
 
-def restore_step(current: DBInstance | None, old: DBInstance | None, temp: DBInstance | None,
+def restore_step(current: Resource | None, old: Resource | None, temp: Resource | None,
                  current_is_copy: bool) -> Restore:
     """`current` holds the name, `old` is old-<name>, `temp` is temp-<name>; `current_is_copy` when `current` is
     this refresh's copy. Nothing moves while one of them is busy: a name being renamed away stays reserved."""
-    def state(instance: DBInstance | None) -> Readiness | None:
-        if instance is None:
+    def state(resource: Resource | None) -> Readiness | None:
+        if resource is None:
             return None
-        if renaming_to(instance):
+        if renaming_to(resource):
             return Readiness.WAIT
-        return readiness(instance.DBInstanceStatus)
+        return readiness(resource.status)
 
     if Readiness.WAIT in (state(current), state(old), state(temp)):
         return Restore.WAIT

@@ -9,14 +9,20 @@ needs it).
                or, restored: copy_snapshot (when the plan copies the snapshot first)
                + restore_point_in_time or restore_snapshot (+ enable_backups when the restore turns backups on)
                + configure (what a restore cannot set: monitoring, Performance Insights...)
+               or, an Aurora cluster: clone_cluster
     replica  = its parent + create_read_replica + configure + reboot (when the plan has it)
+               or, an Aurora cluster's instance: the writer's after the clone, the readers' after the writer's
+               (the first instance of a cluster is its writer), each create_cluster_instance
     bound    = the slowest copy + the slowest swap (a name's renames, one after the other)
                + the restart + delete (the old instances all at once)
 
     configure = modify_lag, + enable_backups when it turns backups on (a replica that serves replicas, or one
                 whose old instance had them); a new parameter group alone changes no status, but the group
                 stays `applying` for the modify_lag
-    rename    = modify_lag + rename
+    rename    = modify_lag + rename (an Aurora cluster's: rename_cluster, at once)
+
+A name's downtime cannot be shorter than its renames once the old one's lag is over; a cluster's name is down while
+its cluster is renamed (twice) and while its new writer is (its endpoint serves through the writer).
 
 Polling is not in the bound: a check comes first `Polling.first_check_s` after its request, then every
 `interval_s`, so a wait ends on that grid (a 30 s configure is seen at 60 s; the root's reboot, which the promote
@@ -28,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mitosis.models import Call, CopyBuild, Plan, RestartHook, RootBuild
+from mitosis.models import Call, CopyBuild, Plan, RestartHook, RootBuild, is_cluster_request
 
 from simulator.latency import Latency
 from simulator.rds.modify import split, status_of
@@ -36,17 +42,27 @@ from simulator.rds.modify import split, status_of
 # The calls that create a copy, and the Latency field of the `creating` each starts (simulator/rds/simulator.py).
 CREATES = {"CreateDBInstanceReadReplica": "create_read_replica",
            "RestoreDBInstanceToPointInTime": "restore_point_in_time",
-           "RestoreDBInstanceFromDBSnapshot": "restore_snapshot"}
+           "RestoreDBInstanceFromDBSnapshot": "restore_snapshot",
+           "RestoreDBClusterToPointInTime": "clone_cluster",
+           "CreateDBInstance": "create_cluster_instance"}
 # The request key that names what each call creates: the copies, and the snapshot copy a restore may read.
 NAMED_BY = {"CreateDBInstanceReadReplica": "DBInstanceIdentifier",
             "RestoreDBInstanceToPointInTime": "TargetDBInstanceIdentifier",
             "RestoreDBInstanceFromDBSnapshot": "DBInstanceIdentifier",
+            "RestoreDBClusterToPointInTime": "DBClusterIdentifier",
+            "CreateDBInstance": "DBInstanceIdentifier",
             "CopyDBSnapshot": "TargetDBSnapshotIdentifier"}
 
 
 def created_id(op: str, request: Mapping[str, Any]) -> str:
     """The identifier of what a create, restore or snapshot copy request makes."""
     return str(request[NAMED_BY[op]])
+
+
+def rename_s(request: Mapping[str, Any], latency: Latency) -> float:
+    """How long one rename of a swap takes to be in effect: an instance's (modify_s), or an Aurora cluster's
+    (simulator/rds/clusters.py: at once, `renaming` for rename_cluster; the windows riding on it take no time)."""
+    return latency.rename_cluster if is_cluster_request(request) else modify_s(request, latency)
 
 
 def modify_s(request: Mapping[str, Any], latency: Latency, retention: int = 0) -> float:
@@ -86,9 +102,13 @@ def tree_of(plan: Plan) -> dict[str, str | None]:
         raise ValueError("the plan resumes a refresh: the benchmark needs one that builds the whole copy")
     names = {created_id(plan.root.create.op, plan.root.create.request): plan.root.name}
     tree: dict[str, str | None] = {plan.root.name: None}
-    for build in builds(plan)[1:]:
-        names[created_id(build.create.op, build.create.request)] = build.name
-        tree[build.name] = names[build.create.request["SourceDBInstanceIdentifier"]]
+    for number, level in enumerate(plan.levels):
+        for build in level.replicas:
+            names[created_id(build.create.op, build.create.request)] = build.name
+            if build.create.op == "CreateDBInstance":  # an Aurora instance: after the level before (the writer)
+                tree[build.name] = plan.levels[number - 1].replicas[0].name if number else plan.root.name
+            else:
+                tree[build.name] = names[build.create.request["SourceDBInstanceIdentifier"]]
     return tree
 
 
@@ -101,8 +121,9 @@ def builds(plan: Plan) -> list[CopyBuild]:
 def created_retention(create: Call) -> int:
     """The backup retention a copy has once its create is over, as the simulated RDS decides it: a read replica
     none; a restore (simulator/rds/simulator.py, _restored) the request's, else the source's (a point-in-time
-    restore needs one > 0) or the snapshot's (DescribeDBSnapshots shows none: RDS's default 1), > 0 either way."""
-    if create.op == "CreateDBInstanceReadReplica":
+    restore needs one > 0) or the snapshot's (DescribeDBSnapshots shows none: RDS's default 1), > 0 either way. An
+    Aurora clone and its instances show no `backing-up` (simulator/rds/clusters.py): none."""
+    if create.op in ("CreateDBInstanceReadReplica", "RestoreDBClusterToPointInTime", "CreateDBInstance"):
         return 0
     return int(create.request.get("BackupRetentionPeriod", 1))
 
@@ -127,7 +148,7 @@ def copy_s(build: CopyBuild, latency: Latency) -> float:
 
 def swap_s(plan: Plan, latency: Latency) -> float:
     """The slowest name's swap: every name at once, its renames one after the other."""
-    return max((sum(modify_s(step.rename, latency) for step in swap.renames) for swap in plan.swaps), default=0.0)
+    return max((sum(rename_s(step.rename, latency) for step in swap.renames) for swap in plan.swaps), default=0.0)
 
 
 def critical_path_s(plan: Plan, latency: Latency) -> float:
@@ -148,6 +169,10 @@ def critical_path_s(plan: Plan, latency: Latency) -> float:
 def downtime_bound_s(plan: Plan, latency: Latency) -> float:
     """The least time a name can be held by no available instance: from its old instance's rename (once its
     modify lag is over) to the end of its copy's rename into place, which RDS accepts only once the old one's
-    is over (the name is reserved until then)."""
-    return max((sum(modify_s(step.rename, latency) for step in swap.renames) - latency.modify_lag
-                for swap in plan.swaps), default=0.0)
+    is over (the name is reserved until then). An Aurora cluster's name: its two renames, and its new writer's
+    own rename (the cluster endpoint serves through the writer)."""
+    def down(renames: list[Mapping[str, Any]]) -> float:
+        if renames and is_cluster_request(renames[0]):
+            return sum(rename_s(r, latency) for r in renames) + (latency.rename if plan.levels else 0.0)
+        return sum(rename_s(r, latency) for r in renames) - latency.modify_lag
+    return max((down([step.rename for step in swap.renames]) for swap in plan.swaps), default=0.0)

@@ -1,6 +1,6 @@
 """The benchmark's cases: `staging` trees of each size as a chain (or a binary tree) and as a fan-out, the example
-world, a MySQL tree as a real account has it, and the same tree restored instead of replicated (each clone
-method of the planner's `choose_clone`)."""
+world, a MySQL tree as a real account has it, the same tree restored instead of replicated (each clone method of the
+planner's `choose_clone`), and an Aurora cluster refreshed by a copy-on-write clone."""
 
 from __future__ import annotations
 
@@ -89,4 +89,7 @@ def cases() -> list[Case]:
     # production in another account: a snapshot it shares, encrypted, so copied with the target's key, then restored
     found.append(Case("shared snapshot: copied, restored", example("world-shared-snapshot.json"),
                       example("input-shared-snapshot.json")))
+    # an Aurora PostgreSQL cluster of three instances cloned copy-on-write into a staging cluster of two (a
+    # Serverless v2 writer and a reader): the clone, the writer's copy, then the reader's
+    found.append(Case("Aurora: 2-instance cluster (clone)", example("world-aurora.json"), example("input-aurora.json")))
     return found

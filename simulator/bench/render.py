@@ -109,7 +109,10 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "(world-other-vpc.json, Performance Insights under a key of its own), `auto` restores production to its "
         "latest restorable time (point_in_time), and the snapshot method restores production's newest automated "
         "snapshot, copied first with the target's key; in world-shared-snapshot.json production is in another "
-        "account, which shares an encrypted snapshot: copied with the target's key, then restored.",
+        "account, which shares an encrypted snapshot: copied with the target's key, then restored. The Aurora case "
+        "(world-aurora.json, input-aurora.json) refreshes a staging cluster of two instances (a Serverless v2 "
+        "writer and a reader, each with its own settings) from a production cluster of three, by a copy-on-write "
+        "clone; its instances count in `instances`, not the cluster.",
         "",
         "## Time and downtime",
         "",
@@ -124,7 +127,10 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "+ rename), the restart and the deletes. A restored root instead: the snapshot copy when planned "
         "(copy_snapshot), the restore (restore_point_in_time or restore_snapshot) + enable_backups (it restores "
         "with backups on), then its configure (what a restore cannot set: enhanced monitoring is modify_lag + "
-        "modify). **ratio** = refresh / bound.",
+        "modify). An Aurora cluster: the clone (clone_cluster), then its writer's copy, then its readers' "
+        "(create_cluster_instance each: the first instance of a cluster is its writer), the slowest name's two renames "
+        "(an instance's: each modify_lag + rename; the cluster's: rename_cluster each), the restart and the deletes "
+        "(the old instances' and the old cluster's at once). **ratio** = refresh / bound.",
         "- Above the bound, the refresh waits for polling only: a check comes first_check_s after its request, "
         f"then every {polling.interval_s} s, so a {latency.modify_lag:g} s configure is seen at "
         f"{polling.first_check('modify')} s, and the root's reboot, planned but made unnecessary by the promote, "
@@ -133,7 +139,9 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "- **worst down**: the longest time any name of the tree was held by no available instance; **down bound**: "
         "the least it can be, from the start of the old instance's rename (after its modify lag) to the end of "
         "the copy's rename into place, which RDS accepts only once the old one's is over: 2 renames + one "
-        f"modify_lag ({2 * latency.rename + latency.modify_lag:g} s).",
+        f"modify_lag ({2 * latency.rename + latency.modify_lag:g} s). An Aurora cluster's own name (its endpoint) is "
+        "down while its cluster is renamed, twice, and while its new writer is renamed: "
+        f"{2 * latency.rename_cluster + latency.rename:g} s, under its instances' names' bound.",
         "- **original**: the original tool's order on the same latency model (see assumptions); **speed-up** = "
         "original / refresh, **primary down ratio** = our primary name's downtime / the original's; — where the "
         "original has no equivalent.",
@@ -182,6 +190,8 @@ def render(results: list[Result], latency: Latency, polling: Polling, total_real
         "Insights (no status change) and enhanced monitoring (modify_lag + modify); the replicas and renames as "
         "above. A snapshot another account shares has no equivalent: the original reads production's instance "
         "in the same account (—).",
+        "- The original fails on an Aurora cluster (it reads and replicates DB instances only): the Aurora case has "
+        "no equivalent (—).",
         "",
     ]
     return "\n".join(lines)

@@ -5,10 +5,14 @@ attributes include Amazon RDS quotas for the account, such as the number of DB i
 "DBInstances - The number of DB instances per account. The used value is the count of the DB instances in the
 account." / "AllocatedStorage - The total allocated storage per account, in GiB. The used value is the total
 allocated storage in the account, in GiB." / "ReadReplicasPerMaster - The number of read replicas per DB
-instance. The used value is the highest number of read replicas for a DB instance in the account."
+instance. The used value is the highest number of read replicas for a DB instance in the account." / "DBClusters -
+The number of DB clusters per account. The used value is the count of DB clusters in the account." Aurora DB
+instances count as DB instances: "Amazon RDS DB instances, Amazon Aurora DB instances, Amazon Neptune instances, and
+Amazon DocumentDB instances apply to this quota."
 
 Default maxima: DBInstances 40 (User Guide "Quotas and constraints for Amazon RDS": "By default, you can have up
-to a total of 40 DB instances"), AllocatedStorage 100000 GiB, ReadReplicasPerMaster 15 (same table). A world's
+to a total of 40 DB instances"), AllocatedStorage 100000 GiB, ReadReplicasPerMaster 15 (same table), DBClusters 40
+(the same table, "DB clusters"). A world's
 `rds.quotas` sets other maxima; they are kept on moto's RDS backend, the simulated account's state.
 """
 
@@ -21,7 +25,7 @@ from moto.rds.models import RDSBackend
 
 from simulator.faults import AwsError
 
-DEFAULT_QUOTAS = {"DBInstances": 40, "AllocatedStorage": 100000, "ReadReplicasPerMaster": 15}
+DEFAULT_QUOTAS = {"DBInstances": 40, "AllocatedStorage": 100000, "ReadReplicasPerMaster": 15, "DBClusters": 40}
 _ATTRIBUTE = "simulated_quotas"
 
 
@@ -39,6 +43,7 @@ def usage(backend: RDSBackend) -> dict[str, int]:
         "DBInstances": len(instances),
         "AllocatedStorage": sum(int(db.allocated_storage or 0) for db in instances),
         "ReadReplicasPerMaster": max((len(db.replicas) for db in instances), default=0),
+        "DBClusters": len(backend.clusters),
     }
 
 
@@ -67,3 +72,11 @@ def check_quotas(backend: RDSBackend, instances: int, gib: int) -> None:
             "The request would result in the user exceeding the allowed amount of storage available across all DB "
             "instances.",
         )
+
+
+def check_cluster_quota(backend: RDSBackend) -> None:
+    """DBClusterQuotaExceededFault (botocore rds service model, errors of CreateDBCluster and
+    RestoreDBClusterToPointInTime)."""
+    if usage(backend)["DBClusters"] + 1 > quotas(backend)["DBClusters"]:
+        raise AwsError("DBClusterQuotaExceededFault",
+                       "The request would result in the user exceeding the allowed number of DB clusters.")

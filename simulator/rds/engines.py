@@ -34,9 +34,12 @@ def _numbers(version: str) -> list[int]:
 
 def parameter_group_family(engine: str, version: str) -> str:
     """The DB parameter group family of an engine version, as RDS names them: mysql8.0, mariadb10.11,
-    postgres16 (postgres9.6 before 10), oracle-ee-19, sqlserver-se-15.0, db2-se-11.5."""
+    postgres16 (postgres9.6 before 10), oracle-ee-19, sqlserver-se-15.0, db2-se-11.5, aurora-mysql8.0 (version
+    8.0.mysql_aurora.3.05.2), aurora-postgresql15 (DB cluster parameter groups have the same families)."""
     parts = version.split(".")
     engine = engine.lower()
+    if engine == "aurora-postgresql":  # Aurora's families: aurora-postgresql15, aurora-mysql8.0
+        return f"{engine}{parts[0]}"
     if engine == "postgres":
         numbers = _numbers(version)
         return f"postgres{numbers[0]}" if numbers and numbers[0] >= 10 else f"postgres{'.'.join(parts[:2])}"

@@ -1,4 +1,5 @@
-"""An instance's life on the virtual clock: planned phases, the events that come with them, daily backups.
+"""An instance's (or an Aurora DB cluster's) life on the virtual clock: planned phases, the events that come with
+them, daily backups.
 
 Phases `(start, identifier, status)` are planned when an operation starts (replacing whatever was planned after
 that instant) and read lazily: the status at t is that of the last phase starting at or before t. Events are
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from moto.rds.models import DBInstance
+from moto.rds.models import DBCluster, DBInstance
 
 from simulator.latency import calendar_start
 
@@ -51,18 +52,18 @@ class Pending:
     parameter_group: bool = False  # a new DB parameter group is `applying` until this modification ends
 
 
-@dataclass
-class Lifecycle:
-    db: DBInstance
-    data_origin: str
+@dataclass(kw_only=True)
+class Timeline:
+    """Planned phases and the events that come with them: an instance's (Lifecycle) or a cluster's
+    (ClusterLifecycle)."""
+
     phases: list[Phase] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     removed: bool = False  # gone from moto's backend (its deletion ended)
-    backups: list[tuple[float, str | None]] = field(default_factory=list)  # (since, window or None: off)
-    parameter_status: list[tuple[float, str]] = field(default_factory=lambda: [(-math.inf, "in-sync")])
-    pending: Pending | None = None
-    deferred: dict[str, Any] = field(default_factory=dict)  # waiting for the maintenance window
-    in_flight: dict[str, Any] = field(default_factory=dict)  # the modification under way
+
+    @property
+    def identifier(self) -> str:
+        raise NotImplementedError
 
     def at(self, t: float) -> Phase:
         return [phase for phase in self.phases if phase.start <= t][-1]
@@ -70,7 +71,7 @@ class Lifecycle:
     def plan(self, now: float, steps: list[tuple[str, float]], ending: str) -> float:
         """Replace whatever was planned after `now` by `steps` (status, duration) then `ending`; return the
         instant the steps end."""
-        identifier = self.db.db_instance_identifier
+        identifier = self.identifier
         self.phases = [phase for phase in self.phases if phase.start <= now]
         self.events = []
         t = now
@@ -79,6 +80,21 @@ class Lifecycle:
             t += duration
         self.phases.append(Phase(t, identifier, ending))
         return t
+
+
+@dataclass
+class Lifecycle(Timeline):
+    db: DBInstance
+    data_origin: str
+    backups: list[tuple[float, str | None]] = field(default_factory=list)  # (since, window or None: off)
+    parameter_status: list[tuple[float, str]] = field(default_factory=lambda: [(-math.inf, "in-sync")])
+    pending: Pending | None = None
+    deferred: dict[str, Any] = field(default_factory=dict)  # waiting for the maintenance window
+    in_flight: dict[str, Any] = field(default_factory=dict)  # the modification under way
+
+    @property
+    def identifier(self) -> str:
+        return str(self.db.db_instance_identifier)
 
     # Automated backups
 
@@ -131,6 +147,40 @@ class Lifecycle:
         return [status for since, status in self.parameter_status if since <= t][-1]
 
 
+
+@dataclass
+class ClusterLifecycle(Timeline):
+    """An Aurora DB cluster's life: its statuses (no automated backup windows: Aurora's backups are continuous,
+    and which status they show is undocumented), the changes a ModifyDBCluster without ApplyImmediately left for
+    the maintenance window, and which instance was its writer since when (a name served by the cluster endpoint
+    needs both the cluster and its writer available)."""
+
+    cluster: DBCluster
+    data_origin: str
+    deferred: dict[str, Any] = field(default_factory=dict)
+    writers: list[tuple[float, str | None]] = field(default_factory=lambda: [(-math.inf, None)])
+
+    @property
+    def identifier(self) -> str:
+        return str(self.cluster.db_cluster_identifier)
+
+    def status_at(self, t: float) -> str:
+        return self.at(t).status
+
+    def set_writer(self, t: float, dbi_resource_id: str | None) -> None:
+        if self.writers[-1][1] != dbi_resource_id:
+            self.writers.append((t, dbi_resource_id))
+
+    def available_spans(self, until: float) -> list[tuple[str, float, float]]:
+        ends = [phase.start for phase in self.phases[1:]] + [math.inf]
+        return [(p.identifier, p.start, end) for p, end in zip(self.phases, ends, strict=True)
+                if p.status == "available" and p.start < until]
+
+    def writer_spans(self) -> list[tuple[str, float, float]]:
+        """(DbiResourceId, since, until) of each writer the cluster had."""
+        ends = [since for since, _ in self.writers[1:]] + [math.inf]
+        return [(dbi, since, end) for (since, dbi), end in zip(self.writers, ends, strict=True) if dbi]
+
 def _minutes(clock: str) -> int:
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
@@ -178,3 +228,8 @@ def union_length(spans: list[tuple[float, float]]) -> float:
             total += end - max(start, reach)
             reach = end
     return total
+
+
+def intersection(first: list[tuple[float, float]], second: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The spans in both lists (each a list of disjoint or overlapping spans)."""
+    return [(max(a, c), min(b, d)) for a, b in first for c, d in second if max(a, c) < min(b, d)]

@@ -15,9 +15,10 @@ from moto.rds.models import DBInstance, RDSBackend, rds_backends
 
 from simulator.faults import AwsError
 from simulator.latency import INSTANT, Latency, to_datetime
-from simulator.rds import account, modify, placement, replicas, storage
+from simulator.rds import account, engines, modify, placement, replicas, storage
+from simulator.rds.clusters import ClusterSimulator
 from simulator.rds.groups import check_parameter_group
-from simulator.rds.lifecycle import GONE, Event, Lifecycle, Pending, lived_phases, union_length
+from simulator.rds.lifecycle import GONE, Event, Lifecycle, Pending, Timeline, lived_phases, union_length
 from simulator.rds.snapshots import Snapshot, SnapshotRegistry, check_copyable, check_restorable, shared_snapshot
 
 Forward = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -79,6 +80,7 @@ class RdsSimulator:
         self._snapshot_tags: dict[str, list[dict[str, str]]] = {}  # of the copies in the registry
         self._sequence = itertools.count()
         self._moto: Forward | None = None  # moto itself, for changes that reach an instance later
+        self.clusters = ClusterSimulator(self)
         self._handlers: dict[str, Callable[[dict[str, Any], Forward], dict[str, Any]]] = {
             "CreateDBInstance": self._create,
             "CreateDBInstanceReadReplica": self._create_replica,
@@ -93,6 +95,10 @@ class RdsSimulator:
             "CopyDBSnapshot": self._copy_snapshot,
             "DescribeDBSnapshots": self._describe_snapshots,
             "DeleteDBSnapshot": self._delete_snapshot,
+            "CreateDBCluster": self.clusters.create,
+            "RestoreDBClusterToPointInTime": self.clusters.restore,
+            "ModifyDBCluster": self.clusters.modify,
+            "DeleteDBCluster": self.clusters.delete,
         }
         self.registry = SnapshotRegistry()
 
@@ -115,7 +121,31 @@ class RdsSimulator:
             self._present(response["DBInstance"])
         for instance in response.get("DBInstances", []):
             self._present(instance)
+        for cluster in response.get("DBClusters", []):
+            self.clusters.present(cluster)
         return response
+
+    # What the cluster simulator plans with
+
+    def now(self) -> float:
+        return self._now()
+
+    def latency(self) -> Latency:
+        return self._latency()
+
+    def status_fault(self, request: Mapping[str, Any]) -> str | None:
+        return self._status_fault(request)
+
+    def next_sequence(self) -> int:
+        return next(self._sequence)
+
+    @staticmethod
+    def check_identifier(identifier: str, parameter: str, max_length: int = 63) -> None:
+        """RDS identifiers: 1 to `max_length` letters, digits and hyphens, a letter first, no "--", no "-" last."""
+        if not re.fullmatch(r"[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)", identifier) or len(identifier) > max_length:
+            raise AwsError(
+                "InvalidParameterValue", f"The parameter {parameter} is not a valid identifier. {IDENTIFIER_RULES}"
+            )
 
     def _setup(self) -> bool:
         """Whether the world is being loaded (SimulatedAWS loads it with the INSTANT latency model)."""
@@ -125,25 +155,28 @@ class RdsSimulator:
         """Run what was due by now (in time order), then write the statuses of now into moto's objects."""
         now = self._now()
         while True:
-            due: list[tuple[float, int, Lifecycle, Event | None]] = []
-            for lc in self._lifecycles.values():
-                if lc.removed:
+            due: list[tuple[float, int, Timeline, Event | None]] = []
+            for timeline in [*self._lifecycles.values(), *self.clusters.timelines()]:
+                if timeline.removed:
                     continue
-                due += [(event.t, event.seq, lc, event) for event in lc.events if event.t <= now]
-                if lc.pending is not None and lc.pending.starts <= now:
-                    due.append((lc.pending.starts, lc.pending.seq, lc, None))
+                due += [(event.t, event.seq, timeline, event) for event in timeline.events if event.t <= now]
+                pending = timeline.pending if isinstance(timeline, Lifecycle) else None
+                if pending is not None and pending.starts <= now:
+                    due.append((pending.starts, pending.seq, timeline, None))
             if not due:
                 break
-            t, _, lc, event = min(due, key=lambda item: (item[0], item[1]))
+            t, _, timeline, event = min(due, key=lambda item: (item[0], item[1]))
             if event is None:
-                self._start_modification(lc, t)
+                assert isinstance(timeline, Lifecycle)
+                self._start_modification(timeline, t)
             else:
-                lc.events.remove(event)
+                timeline.events.remove(event)
                 event.action(t)
         backups = not self._setup()
         for lc in self._lifecycles.values():
             if not lc.removed:
                 lc.db.status = lc.status_at(now, backups)
+        self.clusters.write_statuses(now)
 
     # What DescribeDBInstances shows beyond moto
 
@@ -159,15 +192,16 @@ class RdsSimulator:
             instance.pop("PendingModifiedValues", None)
         for group in instance.get("DBParameterGroups", []):
             group["ParameterApplyStatus"] = lc.parameter_status_at(now)
-        provisioned = None if db.iops is None else int(db.iops)
-        iops, throughput = storage.reported(
-            db.engine, db.storage_type, db.allocated_storage, provisioned, db.storage_throughput
-        )
-        for key, value in (("Iops", iops), ("StorageThroughput", throughput)):
-            if value is None:
-                instance.pop(key, None)
-            else:
-                instance[key] = value
+        if self.clusters.of_member(db) is None:  # an Aurora cluster's instances have the cluster's volume
+            provisioned = None if db.iops is None else int(db.iops)
+            iops, throughput = storage.reported(
+                db.engine, db.storage_type, db.allocated_storage, provisioned, db.storage_throughput
+            )
+            for key, value in (("Iops", iops), ("StorageThroughput", throughput)):
+                if value is None:
+                    instance.pop(key, None)
+                else:
+                    instance[key] = value
         if "MasterUserSecret" in instance:
             instance["MasterUserSecret"]["SecretStatus"] = "active"
 
@@ -208,6 +242,16 @@ class RdsSimulator:
         report += [{**s.entry, "Status": s.status(self._now()), "data_origin": s.data_origin} for s in kept]
         return sorted(report, key=lambda s: s["DBSnapshotIdentifier"])
 
+    def clusters_report(self, forward: Forward) -> list[dict[str, Any]]:
+        """Every DB cluster as DescribeDBClusters shows it now, plus data_origin."""
+        self.settle()
+        return self.clusters.report(forward)
+
+    def cluster_snapshots(self, forward: Forward) -> list[dict[str, Any]]:
+        """This account's manual DB cluster snapshots (final snapshots of clusters), each with the data it holds."""
+        self.settle()
+        return self.clusters.snapshots(forward)
+
     # Snapshots beside moto's
 
     def share(self, specs: list[dict[str, Any]]) -> None:
@@ -221,7 +265,8 @@ class RdsSimulator:
         taken = to_datetime(self._now()) - dt.timedelta(hours=12)
         for lc in self._lifecycles.values():
             db = lc.db
-            if lc.removed or not db.backup_retention_period:
+            # an Aurora cluster's instances have no snapshots of their own: the cluster's volume is backed up
+            if lc.removed or not db.backup_retention_period or self.clusters.of_member(db) is not None:
                 continue
             identifier = f"rds:{db.db_instance_identifier}-{taken:%Y-%m-%d-%H-%M}"
             self.registry.add(Snapshot(self._snapshot_entry(db, identifier, "automated", taken), lc.data_origin))
@@ -239,16 +284,20 @@ class RdsSimulator:
             entry["KmsKeyId"] = db.kms_key_id
         return entry
 
-    def downtime(self, names: list[str], until: float) -> dict[str, float]:
+    def downtime(self, names: list[str], until: float, clusters: tuple[str, ...] = ()) -> dict[str, float]:
         """For each name, the virtual time in [0, until] when no `available` instance held it (daily backups,
-        being `backing-up`, count)."""
+        being `backing-up`, count); for the names in `clusters`, when no available cluster with an available
+        writer held it (its endpoint could not serve)."""
         self.settle()
         held: dict[str, list[tuple[float, float]]] = {name.lower(): [] for name in names}
         for lc in self._lifecycles.values():
             for identifier, start, end in lc.available_spans(until):
                 start, end = max(start, 0.0), min(end, until)
-                if identifier in held and end > start:
+                if identifier in held and end > start and identifier not in clusters:
                     held[identifier].append((start, end))
+        by_dbi = {lc.db.dbi_resource_id: lc for lc in self._lifecycles.values()}
+        for name in clusters:
+            held[name.lower()] = self.clusters.up_spans(name.lower(), until, by_dbi)
         return {name: max(until, 0.0) - union_length(held[name.lower()]) for name in names}
 
     def status_history(self, until: float) -> list[dict[str, Any]]:
@@ -276,7 +325,7 @@ class RdsSimulator:
             if db is not None:
                 arn = name if name.startswith("arn:") else f"arn:aws:rds:{self.region}:{DEFAULT_ACCOUNT_ID}:db:{name}"
                 tags[arn] = {tag["Key"]: tag["Value"] for tag in db.tags or []}
-        return tags
+        return {**tags, **self.clusters.resource_tags(params)}
 
     # Bookkeeping
 
@@ -322,7 +371,9 @@ class RdsSimulator:
             # KmsKeyId parameter, then Amazon RDS uses your default KMS key."
             db.kms_key_id = f"arn:aws:kms:{self.region}:{DEFAULT_ACCOUNT_ID}:alias/aws/rds"
         lc = Lifecycle(db, data_origin)
-        lc.set_backups(self._now(), db.backup_retention_period, db.preferred_backup_window)
+        # an Aurora cluster's instances have no backup window of their own: the cluster's volume is backed up
+        member = self.clusters.of_member(db) is not None
+        lc.set_backups(self._now(), 0 if member else db.backup_retention_period, db.preferred_backup_window)
         self._lifecycles[db.dbi_resource_id] = lc
         return lc
 
@@ -334,7 +385,10 @@ class RdsSimulator:
         rds:status fault instead (`request` None: the fault was already drawn)."""
         if ending == "available" and steps and request is not None:
             ending = self._status_fault(request) or ending
-        return lc.plan(t, steps, ending)
+        end = lc.plan(t, steps, ending)
+        if ending not in ("available", GONE) and self.clusters.of_member(lc.db) is not None:
+            self._at(lc, end, lambda _t: self.clusters.failed(lc.db))  # a failed writer: the cluster fails over
+        return end
 
     def _at(self, lc: Lifecycle, t: float, action: Callable[[float], None]) -> None:
         lc.events.append(Event(t, next(self._sequence), action))
@@ -366,6 +420,9 @@ class RdsSimulator:
         for name in db.replicas:
             self._detach(self.backend.databases[name])
         del self.backend.databases[db.db_instance_identifier]
+        cluster = getattr(db, "db_cluster_identifier", None)
+        if cluster:
+            self.clusters.left(cluster)
 
     def _record_snapshot(self, snapshot_id: str, data_origin: str) -> None:
         snapshot = self.backend.database_snapshots[snapshot_id]
@@ -377,6 +434,8 @@ class RdsSimulator:
     def _create(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
         identifier = params["DBInstanceIdentifier"]
         self._check_new(identifier)
+        if params.get("DBClusterIdentifier"):
+            return self._create_member(params, forward)
         request = dict(params)
         # CreateDBInstance.StorageType: "Default: io1, if the Iops parameter is specified. Otherwise, gp3." (moto: gp2)
         request.setdefault("StorageType", "io1" if "Iops" in params else "gp3")
@@ -392,6 +451,28 @@ class RdsSimulator:
         lc = self._adopt(self.backend.databases[identifier], identifier.lower(), forward)
         _apply_aliases(lc.db, params)
         self._plan(lc, self._now(), [("creating", self._latency().create_read_replica)], params)
+        self.settle()
+        return self._respond(forward, identifier)
+
+    def _create_member(self, params: dict[str, Any], forward: Forward) -> dict[str, Any]:
+        """CreateDBInstance of an Aurora cluster's instance (simulator.rds.clusters): the cluster's data."""
+        identifier = params["DBInstanceIdentifier"]
+        cluster = self.clusters.check_member(params)
+        if params.get("DBParameterGroupName"):
+            check_parameter_group(self.backend, params["DBParameterGroupName"])
+            group = params["DBParameterGroupName"]
+            family = group[len("default."):] if group.startswith("default.") else \
+                self.backend.db_parameter_groups[group].family
+            expected = engines.parameter_group_family(cluster.cluster.engine, cluster.cluster.engine_version)
+            if family != expected:
+                raise AwsError("InvalidParameterCombination", f"The parameter group {group} with "
+                               f"DBParameterGroupFamily {family} can't be used for this instance. Use a parameter "
+                               f"group with DBParameterGroupFamily {expected}.")
+        forward("CreateDBInstance", params)
+        lc = self._adopt(self.backend.databases[identifier], cluster.data_origin, forward)
+        self.clusters.joined(cluster, lc.db)
+        _apply_aliases(lc.db, params)
+        self._plan(lc, self._now(), [("creating", self._latency().create_cluster_instance)], params)
         self.settle()
         return self._respond(forward, identifier)
 
@@ -709,7 +790,10 @@ class RdsSimulator:
                 "Cannot delete protected DB Instance, please disable deletion protection and try again.",
             )
         skip, final = params.get("SkipFinalSnapshot", False), params.get("FinalDBSnapshotIdentifier")
-        if not skip and not final:
+        member = self.clusters.of_member(db) is not None
+        if member:
+            self.clusters.check_member_delete(params)
+        if not skip and not final and not member:
             raise AwsError(
                 "InvalidParameterCombination",
                 "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.",
@@ -756,3 +840,5 @@ class RdsSimulator:
             raise AwsError("DBInstanceNotFound", f"DBInstance {name} not found.")
         if kind == "snapshot" and name not in self.backend.database_snapshots:
             raise AwsError("DBSnapshotNotFound", f"DBSnapshot {name} not found.")
+        if kind == "cluster" and name not in self.backend.clusters:
+            raise AwsError("DBClusterNotFoundFault", f"DBCluster {name} not found.")

@@ -153,6 +153,34 @@ def create_replica(rds_client: Any) -> CreateInstance:
 
 
 @pytest.fixture
+def create_cluster(rds_client: Any) -> CreateInstance:
+    """Create an Aurora PostgreSQL cluster and its instances (the first one its writer):
+    create_cluster(name, instances=[...], tags={...}, **settings)."""
+
+    def create(name: str, *, instances: tuple[str, ...] = (), tags: dict[str, str] | None = None,
+               **settings: Any) -> None:
+        rds_client.create_db_cluster(DBClusterIdentifier=name, Engine="aurora-postgresql", EngineVersion="15.4",
+                                     MasterUsername="admin", MasterUserPassword="password123",
+                                     Tags=tag_list(tags or {}), **settings)
+        for instance in instances:
+            rds_client.create_db_instance(DBInstanceIdentifier=instance, DBClusterIdentifier=name,
+                                          Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+
+    return create
+
+
+@pytest.fixture
+def live_cluster(rds_client: Any) -> Live:
+    """The cluster as moto describes it now, or None when no cluster has that name."""
+
+    def describe(name: str) -> Any:
+        return next((c for c in rds_client.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == name),
+                    None)
+
+    return describe
+
+
+@pytest.fixture
 def live(rds_client: Any) -> Live:
     """The instance as moto describes it now, or None when no instance has that name."""
 

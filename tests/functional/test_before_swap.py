@@ -1,5 +1,6 @@
-"""Run before-swap hook: the user's job (data scrubbing...) against the temp- primary, before anyone sees it: an
-SSM command whose parameters name the copy's endpoint, or an ECS task told the endpoint in its environment."""
+"""Run before-swap hook: the user's job (data scrubbing...) against the temp- primary (an Aurora clone: its cluster
+endpoint), before anyone sees it: an SSM command whose parameters name the copy's endpoint, or an ECS task told the
+endpoint in its environment."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.functional.conftest import (
     CreateInstance,
     FakeLambdaContext,
     Json,
+    Live,
     Stub,
     described,
     envelope,
@@ -118,3 +120,15 @@ def test_before_swap_fails_without_an_endpoint_to_run_against(context: FakeLambd
     # When / Then the hook fails before anything is sent, naming the copy
     with pytest.raises(HookFailed, match="temp-staging has no endpoint"):
         before_swap.handler(envelope(run(SSM)), context)
+
+
+def test_before_swap_runs_against_an_aurora_clone_s_cluster_endpoint(context: FakeLambdaContext, ssm_client: Any,
+                                                                     create_cluster: Any, live_cluster: Live) -> None:
+    # Given the clone, listening on 5433: its cluster (writer) endpoint
+    create_cluster("temp-staging", Port=5433)
+    endpoint = live_cluster("temp-staging")["Endpoint"]
+    # When Run before-swap hook runs against it
+    result = before_swap.handler(envelope({"hook": SSM, "DBClusterIdentifier": "temp-staging"}), context)
+    # Then the command names the cluster's endpoint and port
+    [command] = ssm_client.list_commands(CommandId=result["command_id"])["Commands"]
+    assert command["Parameters"]["commands"][0] == f"scrub --host {endpoint} --port 5433"

@@ -1,7 +1,9 @@
-"""Clone: create temp-<target>, a read replica of the source with the old target's settings; a retried invocation
-finds it created and skips."""
+"""Clone: create temp-<target>, a read replica of the source with the old target's settings (or an Aurora clone of
+production's cluster); a retried invocation finds it created and skips."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from mitosis.errors import MitosisError, TransientAwsError
@@ -75,3 +77,27 @@ def test_clone_makes_the_copy_the_way_the_plan_says(context: FakeLambdaContext, 
     rds.add_response(method, {}, expected_params=call["request"])
     # When Clone runs, it makes that call with the plan's request (the Stubber checks it)
     assert clone.handler(envelope(call), context) == {"DBInstanceIdentifier": "temp-staging", "action": "created"}
+
+
+CLUSTER_CLONE = {"op": "RestoreDBClusterToPointInTime",
+                 "request": {"DBClusterIdentifier": "temp-staging", "SourceDBClusterIdentifier": "production",
+                             "RestoreType": "copy-on-write", "UseLatestRestorableTime": True, "Port": 5433,
+                             "Tags": tag_list(TAGS)},
+                 "expect": {"DBClusterIdentifier": "temp-staging"}}
+
+
+def test_clone_clones_an_aurora_cluster_then_a_retry_skips_it(context: FakeLambdaContext, create_cluster: Any,
+                                                              live_cluster: Live, rds_calls: Calls) -> None:
+    # Given production's Aurora cluster, and no temp-staging cluster yet
+    create_cluster("production", instances=("production-1",))
+    # When Clone runs its clone
+    assert clone.handler(envelope(CLUSTER_CLONE), context) == {"DBClusterIdentifier": "temp-staging",
+                                                               "action": "created"}
+    # Then the clone exists with the requested settings and tags
+    created = live_cluster("temp-staging")
+    assert created["Port"] == 5433 and created["TagList"] == tag_list(TAGS)
+    # When a retried invocation runs again, it only looks (at the cluster, never at an instance of that name)
+    calls = rds_calls(clone)
+    assert clone.handler(envelope(CLUSTER_CLONE), context) == {"DBClusterIdentifier": "temp-staging",
+                                                               "action": "skipped"}
+    assert calls == ["DescribeDBClusters"]

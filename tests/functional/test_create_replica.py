@@ -1,7 +1,9 @@
-"""Create replica: one temp- replica of the new tree, replicating from the copy of its old parent; a retried
-invocation finds it created and skips."""
+"""Create replica: one temp- replica of the new tree, replicating from the copy of its old parent, or one instance of
+an Aurora clone; a retried invocation finds it created and skips."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from mitosis.errors import MitosisError
@@ -48,3 +50,27 @@ def test_create_replica_losing_a_creation_race_fails_as_db_instance_already_exis
     with pytest.raises(MitosisError) as raised:
         create_replica.handler(envelope(REPLICA), context)
     assert type(raised.value).__name__ == "DBInstanceAlreadyExists"
+
+
+INSTANCE = {"op": "CreateDBInstance",
+            "request": {"DBInstanceIdentifier": "temp-staging-1", "DBClusterIdentifier": "temp-staging",
+                        "Engine": "aurora-postgresql", "DBInstanceClass": "db.r6g.large", "PromotionTier": 0,
+                        "Tags": [{"Key": "role", "Value": "writer"}]},
+            "expect": {"DBInstanceIdentifier": "temp-staging-1"}}
+
+
+def test_create_replica_creates_an_instance_of_the_clone_then_a_retry_skips_it(
+        context: FakeLambdaContext, create_cluster: Any, live: Live, rds_calls: Calls) -> None:
+    # Given the Aurora clone, without instances
+    create_cluster("temp-staging")
+    # When Create replica runs for its writer's copy
+    assert create_replica.handler(envelope(INSTANCE), context) == {"DBInstanceIdentifier": "temp-staging-1",
+                                                                   "action": "created"}
+    # Then the instance is the clone's, with the requested settings
+    created = live("temp-staging-1")
+    assert (created["DBClusterIdentifier"], created["PromotionTier"]) == ("temp-staging", 0)
+    assert created["TagList"] == [{"Key": "role", "Value": "writer"}]
+    # When a retried invocation runs again, it only looks
+    calls = rds_calls(create_replica)
+    assert create_replica.handler(envelope(INSTANCE), context)["action"] == "skipped"
+    assert calls == ["DescribeDBInstances"]

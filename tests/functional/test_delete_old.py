@@ -1,5 +1,6 @@
 """Delete old: delete one instance of the retired old- tree, lifting its deletion protection first; the old primary
-with a final snapshot, unless it is in a status RDS cannot snapshot (then without, and the outcome says so)."""
+(or Aurora cluster, once its instances are being deleted) with a final snapshot, unless it is in a status RDS cannot
+snapshot (then without, and the outcome says so)."""
 
 from __future__ import annotations
 
@@ -132,3 +133,22 @@ def test_delete_old_skips_an_instance_already_being_deleted(context: FakeLambdaC
                                          described("old-staging", "deleting", DeletionProtection=True))
     # When / Then it is skipped, without a modify or a second delete
     assert delete_old.handler(envelope(WITH_SNAPSHOT), context) == deleted("old-staging", "skipped")
+
+
+def test_delete_old_deletes_a_cluster_once_its_instances_are_deleting_with_a_final_cluster_snapshot(
+        context: FakeLambdaContext, create_cluster: Any, live_cluster: Live, rds_client: Any) -> None:
+    # Given the retired cluster and its instance
+    create_cluster("old-staging", instances=("old-staging-1",))
+    final = {"DBClusterIdentifier": "old-staging", "FinalDBSnapshotIdentifier": SNAPSHOT}
+    # When Delete old runs for the cluster while its instance is not being deleted, it waits
+    with pytest.raises(NotReady, match="once its instances are being deleted \\(old-staging-1\\)"):
+        delete_old.handler(envelope(final), context)
+    # When the instance goes (an Aurora instance takes no snapshot of its own), the cluster goes with a final
+    # DB cluster snapshot
+    assert delete_old.handler(envelope({"DBInstanceIdentifier": "old-staging-1", "SkipFinalSnapshot": True}),
+                              context)["action"] == "deleting"
+    assert delete_old.handler(envelope(final), context) == {"DBClusterIdentifier": "old-staging", "action": "deleting",
+                                                            "final_snapshot": SNAPSHOT, "note": None}
+    assert live_cluster("old-staging") is None
+    [snapshot] = rds_client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=SNAPSHOT)["DBClusterSnapshots"]
+    assert snapshot["DBClusterIdentifier"] == "old-staging"

@@ -65,7 +65,8 @@ def test_describe_returns_the_declared_request_and_the_graph_with_tags_and_repli
     # Then the request travels on with the job's declarations and the defaults, and the execution it runs in
     assert result["request"] == {**REQUEST, "dry_run": True, "restart": ECS_RESTART, "on_restart_failure": "keep",
                                  "before_swap": None, "master_password": None, "final_snapshot": True,
-                                 "keep_final_snapshots": 2, "clone": {"method": "auto", "snapshot": None}}
+                                 "keep_final_snapshots": 2, "clone": {"method": "auto", "snapshot": None},
+                                 "aurora": False}
     assert result["run"] == RUN
     # And the graph has both trees with their tags, port, backups and replica links, and the account's quotas
     graph = result["graph"]
@@ -110,22 +111,29 @@ def test_describe_keeps_only_the_two_trees_and_what_earlier_runs_left_for_the_ta
 
 def test_describe_reads_tags_separately_when_the_listing_has_none(
         context: FakeLambdaContext, stub: Stub, declare: Any) -> None:
-    # Given a DescribeDBInstances entry without a TagList, and the account's quotas
+    # Given a DescribeDBInstances entry and a DescribeDBClusters one without a TagList, and the account's quotas
     declare({"name": "staging", **REQUEST})
     rds = stub(describe, "rds")
     arn = f"arn:aws:rds:{REGION}:{ACCOUNT}:db:staging"
+    cluster_arn = f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:staging"
     rds.add_response("describe_db_instances", {"DBInstances": [
         {"DBInstanceIdentifier": "staging", "DBInstanceArn": arn, "DBInstanceStatus": "available"}]})
+    rds.add_response("describe_db_clusters", {"DBClusters": [
+        {"DBClusterIdentifier": "staging", "DBClusterArn": cluster_arn, "Status": "available"}]})
     rds.add_response("describe_account_attributes", {"AccountQuotas": QUOTAS}, {})
     rds.add_response("list_tags_for_resource", {"TagList": [{"Key": "env", "Value": "staging"}]},
                      expected_params={"ResourceName": arn})
+    rds.add_response("list_tags_for_resource", {"TagList": [{"Key": "env", "Value": "cluster"}]},
+                     expected_params={"ResourceName": cluster_arn})
     # (and production's snapshots, which `auto` may restore)
     rds.add_response("describe_db_snapshots", {"DBSnapshots": []},
                      {"DBInstanceIdentifier": "production"})
     # When Describe runs
     result = describe.handler(event(REQUEST), context)
-    # Then the instance's tags come from ListTagsForResource, and the quotas from DescribeAccountAttributes
+    # Then the instance's and the cluster's tags come from ListTagsForResource, the quotas from
+    # DescribeAccountAttributes
     assert result["graph"]["instances"][0]["TagList"] == [{"Key": "env", "Value": "staging"}]
+    assert result["graph"]["clusters"][0]["TagList"] == [{"Key": "env", "Value": "cluster"}]
     assert result["graph"]["quotas"] == QUOTAS
 
 
@@ -269,6 +277,7 @@ def test_describe_says_whether_a_shared_snapshots_key_is_usable(
     declare({"name": "staging", **REQUEST, "clone": {"method": "snapshot", "snapshot": SHARED}})
     rds = stub(describe, "rds")
     rds.add_response("describe_db_instances", {"DBInstances": []})
+    rds.add_response("describe_db_clusters", {"DBClusters": []})
     rds.add_response("describe_account_attributes", {"AccountQuotas": QUOTAS})
     key = "arn:aws:kms:us-west-2:210987654321:key/prod"
     rds.add_response("describe_db_snapshots", {"DBSnapshots": [

@@ -1,5 +1,5 @@
-"""Discard copy: delete a copy of ours that cannot become part of this refresh (broken, stale or orphaned), lifting
-its deletion protection first, without a final snapshot."""
+"""Discard copy: delete a copy of ours (an instance, or an Aurora clone) that cannot become part of this refresh
+(broken, stale or orphaned), lifting its deletion protection first, without a final snapshot."""
 
 from __future__ import annotations
 
@@ -76,3 +76,15 @@ def test_discard_skips_a_copy_already_being_deleted(context: FakeLambdaContext, 
                                       described("temp-staging", "deleting", DeletionProtection=True))
     # When / Then it is skipped, without a modify or a second delete
     assert discard.handler(envelope(DISCARD), context) == deleted("skipped")
+
+
+def test_discard_deletes_a_failed_clone_without_a_snapshot(context: FakeLambdaContext, create_cluster: Any,
+                                                           live_cluster: Live) -> None:
+    # Given a clone of ours without instances (they were discarded with it)
+    create_cluster("temp-staging")
+    # When Discard copy runs for it
+    result = discard.handler(envelope({"DBClusterIdentifier": "temp-staging", "SkipFinalSnapshot": True}), context)
+    # Then it is deleted, without a final snapshot
+    assert result == {"DBClusterIdentifier": "temp-staging", "action": "deleting", "final_snapshot": None,
+                      "note": None}
+    assert live_cluster("temp-staging") is None

@@ -79,7 +79,8 @@ def test_plan_plans_the_refresh_from_describes_output(context: FakeLambdaContext
     assert result["deletes"][-1] == {"DBInstanceIdentifier": "old-staging", "SkipFinalSnapshot": None,
                                      "FinalDBSnapshotIdentifier": f"staging-final-{EXECUTION}"}
     # The final snapshots beyond the newest 2 are pruned, and any copy of production's snapshot an earlier run left
-    assert result["snapshots"] == [{"prefix": "staging-final-", "keep": 2}, {"prefix": "staging-source-", "keep": 0}]
+    assert result["snapshots"] == [{"prefix": "staging-final-", "keep": 2, "cluster": False},
+                                   {"prefix": "staging-source-", "keep": 0, "cluster": False}]
     # And production's tree is never named, and the plan is plain JSON
     assert "production-replica" not in json.dumps(result)
     assert is_plain_json(result)
@@ -122,4 +123,4 @@ def test_plan_without_final_snapshot_deletes_the_old_primary_without_one(context
     # Then the old primary is deleted without a snapshot, and no final snapshot is pruned
     assert result["deletes"][-1] == {"DBInstanceIdentifier": "old-staging", "SkipFinalSnapshot": True,
                                      "FinalDBSnapshotIdentifier": None}
-    assert result["snapshots"] == [{"prefix": "staging-source-", "keep": 0}]
+    assert result["snapshots"] == [{"prefix": "staging-source-", "keep": 0, "cluster": False}]

@@ -1,7 +1,9 @@
-"""Protect copy: once every name is swapped, a copy takes the deletion protection its old instance had (applied at
-once, the name stays available); skipped when it has it."""
+"""Protect copy: once every name is swapped, a copy takes the deletion protection its old instance (or Aurora cluster)
+had (applied at once, the name stays available); skipped when it has it."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from mitosis.handlers import protect
 
@@ -46,3 +48,17 @@ def test_protect_skips_a_copy_that_is_protected(context: FakeLambdaContext, stub
                                       {"DBInstanceIdentifier": "staging"})
     # When / Then Protect copy is skipped
     assert protect.handler(envelope(COPY), context) == {"DBInstanceIdentifier": "staging", "action": "skipped"}
+
+
+def test_protect_gives_a_cluster_copy_its_deletion_protection(context: FakeLambdaContext, create_cluster: Any,
+                                                              live_cluster: Live, rds_requests: Requests) -> None:
+    # Given the clone under the cluster's name, unprotected
+    create_cluster("staging")
+    requests = rds_requests(protect)
+    # When Protect copy runs for the cluster
+    assert protect.handler(envelope({"DBClusterIdentifier": "staging"}), context) == {
+        "DBClusterIdentifier": "staging", "action": "protected"}
+    # Then the cluster is protected, by ModifyDBCluster
+    assert requests[-1] == ("ModifyDBCluster", {"DBClusterIdentifier": "staging", "DeletionProtection": True,
+                                                "ApplyImmediately": True})
+    assert live_cluster("staging")["DeletionProtection"] is True

@@ -1,5 +1,5 @@
 """Prune snapshots by name: keep only the newest snapshots a prefix names (final snapshots of the target's old
-primaries, copies of a restored snapshot), and nothing else."""
+primaries, DB cluster snapshots of its old Aurora clusters, copies of a restored snapshot), and nothing else."""
 
 from __future__ import annotations
 
@@ -75,3 +75,18 @@ def test_prune_snapshots_deletes_nothing_while_there_are_no_more_than_it_keeps(c
     # When / Then it is kept, having only looked
     assert prune_snapshots.handler(envelope(RETENTION), context) == {"kept": ["staging-final-run-1"], "deleted": []}
     assert calls == ["DescribeDBSnapshots"]
+
+
+def test_prune_snapshots_keeps_the_newest_final_cluster_snapshots(context: FakeLambdaContext, create_cluster: Any,
+                                                                  rds_client: Any) -> None:
+    # Given three final DB cluster snapshots of staging's old clusters, made one after another, and another one
+    create_cluster("staging")
+    for name in ("staging-final-run-1", "staging-final-run-2", "staging-final-run-3", "staging-before-upgrade"):
+        rds_client.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=name, DBClusterIdentifier="staging")
+    # When Prune final snapshots keeps 2 of the cluster's
+    result = prune_snapshots.handler(envelope({**RETENTION, "cluster": True}), context)
+    # Then the oldest final cluster snapshot is deleted, and only that one
+    assert result == {"kept": ["staging-final-run-3", "staging-final-run-2"], "deleted": ["staging-final-run-1"]}
+    left = {s["DBClusterSnapshotIdentifier"]
+            for s in rds_client.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]}
+    assert left == {"staging-final-run-2", "staging-final-run-3", "staging-before-upgrade"}

@@ -1,7 +1,9 @@
-"""Rename: one rename of a name's swap (`<name>` to `old-<name>`, or `temp-<name>` to `<name>`), of the instance the
-plan expects only, tagged first; awaited while that instance is busy, skipped once done or pending."""
+"""Rename: one rename of a name's swap (`<name>` to `old-<name>`, or `temp-<name>` to `<name>`), of the instance (or
+Aurora cluster) the plan expects only, tagged first; awaited while it is busy, skipped once done or pending."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from mitosis.errors import NotReady, RenameRefused
@@ -195,3 +197,38 @@ def test_rename_skips_a_rename_rds_has_accepted(context: FakeLambdaContext, stub
     # When / Then Rename does not ask again (no tag or modify is scripted)
     assert rename.handler(envelope(RETIRING), context) == {"DBInstanceIdentifier": "old-staging",
                                                            "action": "skipped"}
+
+
+CLUSTER_RETIRING: Json = {
+    "rename": {"DBClusterIdentifier": "staging", "NewDBClusterIdentifier": "old-staging", "ApplyImmediately": True},
+    "tags": RETIRE_TAGS, "generation": GENERATION, "is_copy": False,
+    "expect": {"DBClusterIdentifier": "old-staging", "settled": ["DBClusterIdentifier"]}}
+
+
+def test_rename_retires_an_aurora_cluster_tagging_it_first_then_a_retry_skips_it(
+        context: FakeLambdaContext, create_cluster: Any, live_cluster: Live, rds_requests: Any) -> None:
+    # Given the staging cluster, the old data
+    create_cluster("staging", instances=("staging-1",), tags={"env": "staging"})
+    requests = rds_requests(rename)
+    # When Rename retires it
+    assert rename.handler(envelope(CLUSTER_RETIRING), context) == {"DBClusterIdentifier": "old-staging",
+                                                                   "action": "renamed"}
+    # Then it was tagged by its ARN first, then renamed by ModifyDBCluster (never an instance of that name)
+    assert [operation for operation, _ in requests] == [
+        "DescribeDBClusters", "DescribeDBClusters", "AddTagsToResource", "ModifyDBCluster"]
+    assert requests[2][1]["ResourceName"].endswith(":cluster:staging")
+    assert live_cluster("staging") is None
+    assert live_cluster("old-staging")["TagList"] == [{"Key": "env", "Value": "staging"}, *RETIRE_TAGS]
+    # When a retried invocation runs: the old name is gone and the new one exists
+    assert rename.handler(envelope(CLUSTER_RETIRING), context)["action"] == "skipped"
+
+
+def test_rename_refuses_a_cluster_that_is_not_this_refresh_s_copy(context: FakeLambdaContext,
+                                                                  create_cluster: Any) -> None:
+    # Given a temp-staging cluster this refresh did not make
+    create_cluster("temp-staging")
+    installing = {"rename": {"DBClusterIdentifier": "temp-staging", "NewDBClusterIdentifier": "staging",
+                             "ApplyImmediately": True}, "generation": GENERATION, "is_copy": True,
+                  "expect": {"DBClusterIdentifier": "staging", "settled": ["DBClusterIdentifier"]}}
+    with pytest.raises(RenameRefused, match="'temp-staging' is not this refresh's copy"):
+        rename.handler(envelope(installing), context)

@@ -175,3 +175,44 @@ def test_restore_makes_the_call_of_each_step(context: FakeLambdaContext, stub: S
         # Then it makes the step's calls (none while an instance is busy) and asks to be invoked again
         with pytest.raises(NotReady, match=step.value):
             restore.handler(envelope(RESTORATION), context)
+
+
+CLUSTER_RESTORATION = {"name": "staging", "generation": GENERATION,
+                       "reinstate": {"DBClusterIdentifier": "old-staging", "NewDBClusterIdentifier": "staging",
+                                     "ApplyImmediately": True},
+                       "install": {"DBClusterIdentifier": "temp-staging", "NewDBClusterIdentifier": "staging",
+                                   "ApplyImmediately": True}}
+
+
+def test_restore_gives_a_cluster_s_name_back_to_the_old_cluster(context: FakeLambdaContext, create_cluster: Any,
+                                                                live_cluster: Live) -> None:
+    # Given the old cluster retired and the clone under the name
+    create_cluster("old-staging")
+    create_cluster("staging", tags=COPY_TAGS)
+    # When Restore name runs until it is done: the clone is renamed away, then the old cluster back
+    steps = []
+    for _ in range(4):
+        try:
+            assert restore.handler(envelope(CLUSTER_RESTORATION), context) == {"DBClusterIdentifier": "staging",
+                                                                               "action": "restored"}
+            break
+        except NotReady as not_ready:
+            steps.append(str(not_ready).rsplit(": ", 1)[-1])
+    assert steps == ["uninstall", "reinstate"]
+    assert live_cluster("staging")["TagList"] == [] and live_cluster("temp-staging")["TagList"] == tag_list(COPY_TAGS)
+
+
+def test_restore_leaves_a_stuck_cluster_copy_to_a_person(context: FakeLambdaContext, stub: Stub) -> None:
+    # Given the clone under the name failed, the old cluster can serve: a cluster could only be deleted after its
+    # instances, so Restore name does not drop it
+    rds = stub(restore, "rds")
+    for name, status, tags in (("staging", "inaccessible-encryption-credentials", tag_list(COPY_TAGS)),
+                               ("old-staging", "available", []), ("temp-staging", None, [])):
+        if status is None:
+            rds.add_client_error("describe_db_clusters", service_error_code="DBClusterNotFoundFault",
+                                 http_status_code=404, expected_params={"DBClusterIdentifier": name})
+        else:
+            rds.add_response("describe_db_clusters", {"DBClusters": [
+                {"DBClusterIdentifier": name, "Status": status, "TagList": tags}]}, {"DBClusterIdentifier": name})
+    with pytest.raises(RestoreFailed, match="No available instance can take 'staging' back"):
+        restore.handler(envelope(CLUSTER_RESTORATION), context)

@@ -1,5 +1,6 @@
-"""Set master password: the copy gets the password from the declared secret before the swap. The value goes to RDS
-only: never returned, never logged; every log line says which execution and target it belongs to."""
+"""Set master password: the copy (an Aurora clone: its cluster) gets the password from the declared secret before the
+swap. The value goes to RDS only: never returned, never logged; every log line says which execution and target it
+belongs to."""
 
 from __future__ import annotations
 
@@ -118,3 +119,19 @@ def test_every_log_line_carries_the_execution_and_target_of_its_invocation(conte
     assert all((line["execution"], line["target"]) == ("other-run", "other") for line in second)
     # And the outcome is logged, naming the instance and what was done
     assert {"DBInstanceIdentifier": "temp-other", "action": "password set"} in [line.get("result") for line in second]
+
+
+def test_set_password_sets_an_aurora_clone_s_master_password(context: FakeLambdaContext, create_cluster: Any,
+                                                             secret: Any, rds_requests: Requests) -> None:
+    # Given the clone, and the declared secret
+    create_cluster("temp-staging")
+    arn = secret(PASSWORD)
+    requests = rds_requests(set_password)
+    # When Set master password runs for the clone
+    result = set_password.handler(envelope({"DBClusterIdentifier": "temp-staging", "secret_arn": arn, "expect": {
+        "DBClusterIdentifier": "temp-staging", "settled": ["MasterUserPassword"]}}), context)
+    # Then the cluster's password is the secret's (ModifyDBCluster), and the result does not carry it
+    assert result == {"DBClusterIdentifier": "temp-staging", "action": "password set"}
+    assert requests == [("ModifyDBCluster", {"DBClusterIdentifier": "temp-staging", "MasterUserPassword": PASSWORD,
+                                             "ApplyImmediately": True})]
+    assert PASSWORD not in json.dumps(result)

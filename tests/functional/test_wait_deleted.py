@@ -1,6 +1,8 @@
-"""Discard done? / Delete done?: one look at whether the instance is gone; NotReady while it exists."""
+"""Discard done? / Delete done?: one look at whether the instance (or cluster) is gone; NotReady while it exists."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from mitosis.errors import NotReady
@@ -35,3 +37,15 @@ def test_wait_deleted_is_not_ready_while_the_instance_is_being_deleted(context: 
     # When / Then the check asks to be retried
     with pytest.raises(NotReady, match="old-staging is deleting"):
         wait_deleted.handler(envelope(OLD), context)
+
+
+def test_wait_deleted_waits_for_a_cluster_to_be_gone(context: FakeLambdaContext, create_cluster: Any,
+                                                     rds_client: Any) -> None:
+    # Given the old cluster, still there
+    create_cluster("old-staging")
+    ref = envelope({"DBClusterIdentifier": "old-staging"})
+    with pytest.raises(NotReady, match="old-staging is"):
+        wait_deleted.handler(ref, context)
+    # When it is gone, the check returns
+    rds_client.delete_db_cluster(DBClusterIdentifier="old-staging", SkipFinalSnapshot=True)
+    assert wait_deleted.handler(ref, context) == {"DBClusterIdentifier": "old-staging", "action": "deleted"}

@@ -1,5 +1,6 @@
-"""The "... done?" checks of RDS operations: READY only once the expected result is in effect (never the status
-alone), NotReady while it is not (Step Functions retries), InstanceFailed for what RDS does not leave by itself."""
+"""The "... done?" checks of RDS operations (on instances and Aurora clusters): READY only once the expected result is
+in effect (never the status alone), NotReady while it is not (Step Functions retries), InstanceFailed for what RDS
+does not leave by itself."""
 
 from __future__ import annotations
 
@@ -155,3 +156,40 @@ def test_wait_ready_throttled_surfaces_as_a_transient_error(context: FakeLambdaC
     with pytest.raises(TransientAwsError) as raised:
         wait_ready.handler(envelope(expect()), context)
     assert type(raised.value).__name__ == "TransientAwsError"
+
+
+CLONE = {"DBClusterIdentifier": COPY}
+
+
+def cluster_is(stub: Stub, status: str = "available", **fields: Any) -> None:
+    stub(wait_ready, "rds").add_response("describe_db_clusters", {"DBClusters": [
+        {"DBClusterIdentifier": COPY, "Status": status, **fields}]}, {"DBClusterIdentifier": COPY})
+
+
+def test_wait_ready_returns_once_a_cluster_is_available(context: FakeLambdaContext, stub: Stub) -> None:
+    cluster_is(stub)
+    assert wait_ready.handler(envelope(CLONE), context) == {"DBClusterIdentifier": COPY, "action": "ready"}
+
+
+@pytest.mark.parametrize(("status", "pending"), [
+    ("creating", {}), ("renaming", {}), ("resetting-master-credentials", {}),
+    ("available", {"DBClusterIdentifier": "staging"})])
+def test_wait_ready_is_not_ready_while_a_cluster_is_busy_or_its_rename_pending(context: FakeLambdaContext, stub: Stub,
+                                                                              status: str, pending: Json) -> None:
+    cluster_is(stub, status, PendingModifiedValues=pending)
+    with pytest.raises(NotReady, match=f"{COPY}: {status}"):
+        wait_ready.handler(envelope({**CLONE, "settled": ["DBClusterIdentifier"]}), context)
+
+
+def test_wait_ready_fails_a_clone_that_failed(context: FakeLambdaContext, stub: Stub) -> None:
+    # DB cluster status "cloning-failed": "Cloning a DB cluster failed." RDS does not leave it by itself.
+    cluster_is(stub, "cloning-failed")
+    with pytest.raises(InstanceFailed, match="cloning-failed"):
+        wait_ready.handler(envelope(CLONE), context)
+
+
+def test_wait_ready_is_not_ready_while_no_cluster_has_the_name(context: FakeLambdaContext, stub: Stub) -> None:
+    stub(wait_ready, "rds").add_client_error("describe_db_clusters", service_error_code="DBClusterNotFoundFault",
+                                             http_status_code=404, expected_params={"DBClusterIdentifier": COPY})
+    with pytest.raises(NotReady, match="does not exist yet"):
+        wait_ready.handler(envelope(CLONE), context)

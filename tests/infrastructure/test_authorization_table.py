@@ -67,6 +67,37 @@ CALLS: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("rds", "CreateDBSnapshot"): [{"DBInstanceIdentifier": "staging", "DBSnapshotIdentifier": "s",
                                    "Tags": [{"Key": "k", "Value": "v"}]}],
     ("rds", "DeleteDBSnapshot"): [{"DBSnapshotIdentifier": "final"}],
+    ("rds", "DescribeDBClusters"): [{}, {"DBClusterIdentifier": "staging"}],
+    ("rds", "RestoreDBClusterToPointInTime"): [
+        {"params": {"DBClusterIdentifier": "temp-staging", "SourceDBClusterIdentifier": "production",
+                    "RestoreType": "copy-on-write", "UseLatestRestorableTime": True,
+                    "DBClusterParameterGroupName": "cpg1", "DBSubnetGroupName": "sub1", "KmsKeyId": KEY,
+                    "Tags": [{"Key": "k", "Value": "v"}]},
+         "implied": {"OptionGroupName": "default:aurora-postgresql-15"}},
+        {"params": {"DBClusterIdentifier": "temp-staging", "SourceDBClusterIdentifier": "production",
+                    "RestoreType": "copy-on-write", "UseLatestRestorableTime": True},
+         "implied": {"DBClusterParameterGroupName": "default.aurora-postgresql15",
+                     "OptionGroupName": "default:aurora-postgresql-15", "DBSubnetGroupName": "prod-subnets",
+                     "KmsKeyId": KEY}},
+    ],
+    ("rds", "CreateDBInstance"): [
+        {"DBInstanceIdentifier": "temp-staging-1", "DBClusterIdentifier": "temp-staging",
+         "Engine": "aurora-postgresql", "DBInstanceClass": "db.r6g.large", "DBParameterGroupName": "pg1",
+         "MonitoringInterval": 60, "MonitoringRoleArn": ROLE, "EnablePerformanceInsights": True,
+         "PerformanceInsightsKMSKeyId": KEY, "Tags": [{"Key": "k", "Value": "v"}]}],
+    ("rds", "ModifyDBCluster"): [
+        {"params": {"DBClusterIdentifier": "staging", "NewDBClusterIdentifier": "old-staging",
+                    "ApplyImmediately": True}, "members": ["staging-1", "staging-2"]},
+        {"params": {"DBClusterIdentifier": "temp-staging", "DBClusterParameterGroupName": "cpg1",
+                    "OptionGroupName": "og1", "DBInstanceParameterGroupName": "pg1", "MonitoringRoleArn": ROLE,
+                    "PerformanceInsightsKMSKeyId": KEY}},
+    ],
+    ("rds", "DeleteDBCluster"): [
+        {"params": {"DBClusterIdentifier": "old-staging", "FinalDBSnapshotIdentifier": "final"},
+         "members": ["old-staging-1"]},
+        {"params": {"DBClusterIdentifier": "temp-staging", "SkipFinalSnapshot": True}}],
+    ("rds", "DescribeDBClusterSnapshots"): [{}, {"DBClusterSnapshotIdentifier": "final"}],
+    ("rds", "DeleteDBClusterSnapshot"): [{"DBClusterSnapshotIdentifier": "final"}],
     ("ecs", "UpdateService"): [{"cluster": "demo", "service": "web", "forceNewDeployment": True}],
     ("ecs", "DescribeServices"): [{"cluster": "demo", "services": ["web"]}],
     ("ecs", "RunTask"): [{"cluster": "demo", "taskDefinition": "scrub:3"}],
@@ -116,6 +147,26 @@ NOT_TRIGGERED = {
     ("rds:ModifyDBInstance", "secretsmanager:RotateSecret"): "as for kms:Decrypt",
     ("rds:ModifyDBInstance", "secretsmanager:TagResource"): "as for kms:Decrypt",
     ("rds:PromoteReadReplica", "rds:AddTagsToResource"): "only with TagSpecifications, never sent",
+    ("rds:RestoreDBClusterToPointInTime", "iam:PassRole"): "only with a role in the request (AssociatedRoles, "
+                                                           "Domain, a monitoring role), never sent: an Aurora "
+                                                           "cluster's monitoring is its instances'",
+    ("rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance"): "assumed only for a Multi-AZ DB cluster, whose "
+                                                                   "restore creates its instances "
+                                                                   "(DBClusterInstanceClass, never sent): an Aurora "
+                                                                   "restore creates none (the reference does not say "
+                                                                   "when)",
+    ("rds:CreateDBInstance", "kms:Decrypt"): "only when the master password is managed (ManageMasterUserPassword), "
+                                             "which an Aurora cluster's instance never takes",
+    ("rds:CreateDBInstance", "kms:GenerateDataKey"): "as for kms:Decrypt",
+    ("rds:CreateDBInstance", "secretsmanager:CreateSecret"): "as for kms:Decrypt",
+    ("rds:CreateDBInstance", "secretsmanager:TagResource"): "as for kms:Decrypt",
+    ("rds:CreateDBInstance", "rds:CreateTenantDatabase"): "multi-tenant (Oracle CDB) instances only",
+    ("rds:ModifyDBCluster", "kms:Decrypt"): "only when turning on ManageMasterUserPassword, never sent (a managed "
+                                            "master password is refused by the planner)",
+    ("rds:ModifyDBCluster", "kms:GenerateDataKey"): "as for kms:Decrypt",
+    ("rds:ModifyDBCluster", "secretsmanager:CreateSecret"): "as for kms:Decrypt",
+    ("rds:ModifyDBCluster", "secretsmanager:RotateSecret"): "as for kms:Decrypt",
+    ("rds:ModifyDBCluster", "secretsmanager:TagResource"): "as for kms:Decrypt",
     ("ecs:RunTask", "iam:PassRole"): "the task definition's roles: granted (BeforeSwap's role), but which roles "
                                      "a task definition names cannot be known from the request",
 }

@@ -28,6 +28,11 @@ from tests.workflow.test_real_account import MYSQL_TREE, REFRESH
 
 EXAMPLE_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-example.json").read_text())
 EXAMPLE_INPUT: dict[str, Any] = json.loads((EXAMPLES / "input-example.json").read_text())
+AURORA_WORLD: dict[str, Any] = json.loads((EXAMPLES / "world-aurora.json").read_text())
+AURORA_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-staging-master"
+# Two refreshes one after the other, keeping one final snapshot: the second prunes the first's (a cluster's).
+AURORA_INPUT: dict[str, Any] = {**json.loads((EXAMPLES / "input-aurora.json").read_text()),
+                                "master_password": {"secret_arn": AURORA_SECRET}, "keep_final_snapshots": 1}
 SSM_RESTART = {"type": "ssm", "document": "AWS-RunShellScript",
                "targets": [{"Key": "tag:app", "Values": ["mitosis-demo"]}],
                "parameters": {"commands": ["systemctl restart app"]}}
@@ -48,6 +53,12 @@ UNINSTALLED_COPY_FAILS = {"operation": "rds:status", "match": {"NewDBInstanceIde
                           "status": "incompatible-parameters", "attempts": [1]}
 # The primary's copy fails once it holds the name: the rollback deletes it (the conditional grant).
 INSTALLED_COPY_FAILS = {**CLONE_FAILS, "after": 2}
+# An Aurora clone that fails (re-run: Discard deletes it), and an instance of the clone that cannot be renamed into
+# place (the rollback renames the clusters back).
+AURORA_CLONE_FAILS = {"operation": "rds:status", "status": "cloning-failed", "attempts": [1],
+                      "match": {"DBClusterIdentifier": "temp-shop-staging", "RestoreType": "copy-on-write"}}
+AURORA_INSTALL_REFUSED = {"operation": "rds:ModifyDBInstance", "match": {"NewDBInstanceIdentifier": "shop-staging-1"},
+                          "error": "InvalidParameterCombination", "times": -1, "attempts": [1]}
 # name -> (world, execution input, Simulation options)
 SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
     "ecs restart": (EXAMPLE_WORLD, EXAMPLE_INPUT, {}),
@@ -64,6 +75,11 @@ SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {
         EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [INSTALL_REPLICA_REFUSED, UNINSTALLED_COPY_FAILS], "attempts": 2}),
     "rollback deletes a failed copy that holds the name": (
         EXAMPLE_WORLD, EXAMPLE_INPUT, {"faults": [INSTALLED_COPY_FAILS], "attempts": 2}),
+    "aurora: clone, instances, password, swap, twice (the second prunes)": (AURORA_WORLD, AURORA_INPUT, {"runs": 2}),
+    "aurora: re-run discards a failed clone": (
+        AURORA_WORLD, AURORA_INPUT, {"faults": [AURORA_CLONE_FAILS], "attempts": 2}),
+    "aurora: rollback renames the clusters back": (
+        AURORA_WORLD, AURORA_INPUT, {"faults": [AURORA_INSTALL_REFUSED], "attempts": 2}),
 }
 # The actions of the explicit Deny (infrastructure.functions.MUTATING_RDS_ACTIONS) that the production probes
 # need on production's ARNs.
@@ -83,6 +99,14 @@ JUSTIFIED_UNUSED = {
         "lifts the protection of a copy that held the name, was protected and was moved back to temp- by a "
         "rollback after a failed restart, when a later run finds it stale",
     ("Discard", "rds:ModifyDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>-*"): "as for the primary",
+    ("Discard", "rds:ModifyDBCluster", "arn:aws:rds:<region>:<account>:cluster:temp-<target>"):
+        "as for an instance: an Aurora copy that held the name and was protected",
+    ("SetPassword", "secretsmanager:GetSecretValue",
+     "arn:aws:secretsmanager:<region>:<account>:secret:<target>-master"):
+        "a secret declared by its full ARN (its six random characters included) is read by this one; the scenario "
+        "declares it by name, read with `-??????`",
+    ("SetPassword", "kms:Decrypt", "arn:aws:kms:<region>:<account>:key/*"):
+        "only for a secret encrypted with a customer managed key; the scenario's uses Secrets Manager's own key",
     ("Reboot", "rds:RebootDBInstance", "arn:aws:rds:<region>:<account>:db:temp-<target>"):
         "the copy of the primary is rebooted only when its promote did not put its new parameter group in effect "
         "(undocumented; the simulated promote does)",
@@ -121,7 +145,8 @@ def replay(scenario: str) -> Replay:
     assert report["iam_enforced"] is True and report["denied"] == [], report["denied"]
     assert report["status"] == "SUCCEEDED", report["attempts"][-1].get("cause")
     # A scenario with faults runs the recovery only if its first execution failed.
-    assert len(report["attempts"]) == options.get("attempts", 1), [a.get("cause") for a in report["attempts"]]
+    expected = options.get("attempts", 1) * options.get("runs", 1)
+    assert len(report["attempts"]) == expected, [a.get("cause") for a in report["attempts"]]
     # The runner synthesizes the same context: the template is the cached one the simulation ran.
     template = synthesize(simulated_context(execution_input, cdk_json_context()))
     return Replay(region=world["region"], source=execution_input["source"], target=execution_input["target"],
@@ -132,6 +157,12 @@ def example_policies() -> tuple[str, dict[str, list[Statement]]]:
     """The example deployment's policies, without running a simulation."""
     region = EXAMPLE_WORLD["region"]
     return region, policies_of(synthesize(simulated_context(EXAMPLE_INPUT, cdk_json_context())), region)
+
+
+def aurora_policies() -> tuple[str, dict[str, list[Statement]]]:
+    """The Aurora example deployment's policies (a job that declares aurora)."""
+    region = AURORA_WORLD["region"]
+    return region, policies_of(synthesize(simulated_context(AURORA_INPUT, cdk_json_context())), region)
 
 
 def short(logical_id: str) -> str:
@@ -184,6 +215,27 @@ def other_probes(source: str, target: str) -> list[dict[str, Any]]:
         {"operation": "ModifyDBInstance",
          "params": {"DBInstanceIdentifier": "billing-db", "NewDBInstanceIdentifier": f"old-{target}"}},
         {"operation": "DeleteDBInstance", "params": {"DBInstanceIdentifier": "billing-db", "SkipFinalSnapshot": True}},
+    ]
+    return [{"service": "rds", **probe} for probe in probes]
+
+
+def cluster_probes(source: str, target: str, region: str) -> list[dict[str, Any]]:
+    """Changes to production's Aurora cluster and its instances the workflow never makes: with names its roles may
+    use elsewhere in the request (the target's, temp- and old- names; production as a clone's source)."""
+    arn = f"arn:aws:rds:{region}:{ACCOUNT_ID}:cluster:{source}"
+    probes = [
+        {"operation": "ModifyDBCluster", "params": {"DBClusterIdentifier": source, "BackupRetentionPeriod": 1}},
+        *({"operation": "ModifyDBCluster",
+           "params": {"DBClusterIdentifier": source, "NewDBClusterIdentifier": name, "ApplyImmediately": True}}
+          for name in (target, f"old-{target}", f"temp-{target}")),
+        {"operation": "DeleteDBCluster", "params": {"DBClusterIdentifier": source, "SkipFinalSnapshot": True}},
+        {"operation": "CreateDBInstance", "params": {"DBInstanceIdentifier": f"temp-{target}-9",
+                                                     "DBClusterIdentifier": source, "Engine": "aurora-postgresql",
+                                                     "DBInstanceClass": "db.r6g.large"}},
+        {"operation": "AddTagsToResource", "params": {"ResourceName": arn, "Tags": [{"Key": "k", "Value": "v"}]}},
+        {"operation": "ModifyDBInstance", "params": {"DBInstanceIdentifier": f"{source}-1",
+                                                     "NewDBInstanceIdentifier": f"old-{target}-1"}},
+        {"operation": "DeleteDBInstance", "params": {"DBInstanceIdentifier": f"{source}-1", "SkipFinalSnapshot": True}},
     ]
     return [{"service": "rds", **probe} for probe in probes]
 
@@ -272,6 +324,20 @@ def test_no_function_may_change_production_or_an_unrelated_instance() -> None:
     assert len(policies) >= 12
     allowed = allowed_probes(policies, probes, region)
     assert not allowed, "\n".join(allowed)
+
+
+def test_no_function_may_change_productions_aurora_cluster_or_its_instances() -> None:
+    region, policies = aurora_policies()
+    probes = cluster_probes("shop-prod", "shop-staging", region)
+    tagged = tagged_for("shop-staging", probes, region)
+    assert not allowed_probes(policies, probes + tagged, region)
+    # and the explicit Deny, not the absence of an Allow, is what refuses a change of production's cluster
+    for function, statements in policies.items():
+        widened = [*statements, WIDE_OPEN]
+        for probe in probes:
+            on_production = [decision for _, resource, decision in decide(widened, probe, region)
+                             if re.search(r":(cluster|db):shop-prod(-1)?$", resource)]
+            assert on_production and set(on_production) == {"deny"}, (short(function), probe)
 
 
 def tagged_for(target: str, probes: list[dict[str, Any]], region: str) -> list[dict[str, Any]]:

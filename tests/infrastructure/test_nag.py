@@ -16,7 +16,7 @@ from infrastructure.app import build_app
 
 SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:mitosis-demo-password-AbCdEf"
 # Every hook kind, a declared secret, a schedule, an account's own SSM document and an ECS task definition
-# named by family and by ARN; a notification topic of the account's, with email subscriptions.
+# named by family and by ARN, an Aurora cluster; a notification topic of the account's, with email subscriptions.
 EVERY_GRANT: dict[str, Any] = {
     "notifications": {"topic_arn": "arn:aws:sns:us-west-2:123456789012:ops-alerts", "emails": ["ops@example.com"]},
     "refresh_jobs": [
@@ -35,6 +35,8 @@ EVERY_GRANT: dict[str, Any] = {
         {"name": "reports", "source": "mitosis-prod", "target": "mitosis-reports",
          "before_swap": {"type": "ecs_task", "cluster": "jobs", "container": "scrub",
                          "task_definition": "arn:aws:ecs:us-west-2:123456789012:task-definition/scrub-reports:7"}},
+        {"name": "aurora", "source": "orders-prod", "target": "orders-staging", "aurora": True,
+         "master_password": {"secret_arn": SECRET}},
     ],
 }
 

@@ -110,12 +110,12 @@ def characters(document: Any) -> int:
     return len(json.dumps(rendered(document), separators=(",", ":")))
 
 
-def fifty_jobs() -> dict[str, Any]:
+def fifty_jobs(aurora: bool = False) -> dict[str, Any]:
     jobs = []
     for n in range(50):
         target = f"staging-{n:02d}-environment"
         jobs.append({
-            "name": f"job-{n:02d}", "source": f"production-{n % 5}", "target": target,
+            "name": f"job-{n:02d}", "source": f"production-{n % 5}", "target": target, "aurora": aurora,
             "schedule": "cron(0 3 ? * SUN *)",
             "restart": {"type": "ecs", "cluster": f"cluster-{n}", "services": ["web", "worker"]},
             "before_swap": {"type": "ssm", "document": "scrub-data",
@@ -125,9 +125,9 @@ def fifty_jobs() -> dict[str, Any]:
     return {"refresh_jobs": jobs}
 
 
-@pytest.fixture(scope="module")
-def big_template() -> dict[str, Any]:
-    return synthesize(fifty_jobs())
+@pytest.fixture(scope="module", params=[False, True], ids=["instances", "aurora clusters"])
+def big_template(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return synthesize(fifty_jobs(aurora=request.param))
 
 
 def test_fifty_jobs_fit_in_one_cloudformation_template(big_template: dict[str, Any]) -> None:

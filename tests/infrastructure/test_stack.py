@@ -123,7 +123,7 @@ def test_weekly_schedule_per_scheduled_job(template: Template) -> None:
         "Targets": [Match.object_like({"Input": Match.serialized_json(
             {"source": "mitosis-prod", "target": "mitosis-demo", "dry_run": False,
              "restart": {"type": "ecs", "cluster": "demo", "services": ["web"], "timeout_s": 1800},
-             "on_restart_failure": "keep", "clone": {"method": "auto"}, "final_snapshot": True,
+             "on_restart_failure": "keep", "clone": {"method": "auto"}, "aurora": False, "final_snapshot": True,
              "keep_final_snapshots": 2})})],
     })
 

@@ -5,17 +5,23 @@ machine is found from the stack's outputs, and `--wait` follows the execution on
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 from mitosis import recovery
 
 import operate.cli
+from operate.follow import tree_statuses
 from simulator.account import Account, simulated_account
+from simulator.aws import SimulatedAWS
 from simulator.cli import main
+from simulator.clock import VirtualClock
+from tests.operate.conftest import EXAMPLES
 
 REGION = ["--region", "us-west-2"]
 RENAME_REFUSED = {"operation": "rds:ModifyDBInstance", "match": {"DBInstanceIdentifier": "temp-mitosis-demo-replica"},
@@ -121,3 +127,16 @@ def test_errors_are_one_line_and_exit_2(person: Person, args: list[str], message
     code, out, err = person.run(*args)
     assert (code, out) == (2, "")
     assert err == message + "\n"
+
+
+def test_following_an_aurora_refresh_shows_its_clusters_status_too() -> None:
+    # (the statuses `start --wait` prints as they change) an Aurora target's cluster, and its temp- and old- ones
+    world = json.loads((EXAMPLES / "world-aurora.json").read_text())
+    with SimulatedAWS(world, clock=VirtualClock()) as aws:
+        rds = boto3.client("rds", region_name=aws.region)
+        rds.restore_db_cluster_to_point_in_time(DBClusterIdentifier="temp-shop-staging",
+                                                SourceDBClusterIdentifier="shop-prod", RestoreType="copy-on-write",
+                                                UseLatestRestorableTime=True)
+        assert tree_statuses(rds, "shop-staging") == {
+            "shop-staging-1": "available", "shop-staging-2": "available", "shop-staging (cluster)": "available",
+            "temp-shop-staging (cluster)": "creating"}

@@ -97,3 +97,17 @@ def test_plan_errors_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str],
     code, out, err = plan(capsys, *args)
     assert code == 2 and out == ""
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
+
+
+def test_plan_on_an_aurora_world_makes_an_aurora_job_and_names_the_clusters(capsys: pytest.CaptureFixture[str]) -> None:
+    # a world whose source is an Aurora cluster: the job made for the pair declares aurora, as its deployment would
+    code = main(["plan", "--world", str(EXAMPLES / "world-aurora.json"), "--source", "shop-prod",
+                 "--target", "shop-staging", "--json"])
+    assert code == 0
+    plan = json.loads(capsys.readouterr().out)["flight_plan"]
+    assert [op["op"] for op in plan][:3] == ["RestoreDBClusterToPointInTime", "CreateDBInstance", "CreateDBInstance"]
+    assert plan[0]["params"]["DBClusterIdentifier"] == "temp-shop-staging"
+    code = main(["plan", "--world", str(EXAMPLES / "world-aurora.json"), "--source", "shop-prod",
+                 "--target", "shop-staging"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0 and any("DeleteDBCluster" in line and "old-shop-staging " in line for line in lines)

@@ -279,3 +279,20 @@ def test_a_restore_case_counts_its_copy_and_restore_and_takes_at_least_its_bound
     assert result.bound_s == bound
     assert bound <= result.duration_s <= RATIO_GOAL * bound
     assert result.original_s == original
+
+
+# The Aurora case: the clone, the writer's copy, then the reader's; the names swapped (an instance's two renames are
+# the slowest), the restart, the deletes (the instances' and the cluster's at once). The original fails on a cluster.
+CLONE_CLUSTER, CREATE_INSTANCE, RENAME_CLUSTER = 600, 600, 120
+
+
+def test_the_aurora_case_is_its_clone_its_writer_its_readers_and_takes_at_least_its_bound() -> None:
+    [case] = [case for case in cases() if case.name.startswith("Aurora")]
+    result = run_case(case, LATENCY)
+    bound = CLONE_CLUSTER + 2 * CREATE_INSTANCE + TAIL
+    assert (result.bound_s, result.instances) == (bound, 2)
+    assert bound <= result.duration_s <= RATIO_GOAL * bound
+    # the cluster's name is down for its two renames and its new writer's; an instance's for its two renames
+    assert result.primary_downtime_s == 2 * RENAME_CLUSTER + RENAME
+    assert result.downtime_bound_s == 2 * (LAG + RENAME) - LAG
+    assert (result.original_s, result.speedup) == (None, None)

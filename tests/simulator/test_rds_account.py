@@ -38,19 +38,22 @@ def test_account_attributes_report_usage_and_the_default_maxima(rds):
     """botocore rds service model, DescribeAccountAttributes (moto 5.2.5 lacks it) and AccountQuota:
     "DBInstances - ... The used value is the count of the DB instances in the account." / "AllocatedStorage -
     The total allocated storage per account, in GiB." / "ReadReplicasPerMaster - ... The used value is the
-    highest number of read replicas for a DB instance in the account." Default maxima: User Guide "Quotas and
-    constraints for Amazon RDS" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html): DB
-    instances 40, read replicas per primary 15; total storage 100,000 GiB."""
-    assert quotas(rds) == {"DBInstances": (5, 40), "AllocatedStorage": (100, 100000), "ReadReplicasPerMaster": (1, 15)}
+    highest number of read replicas for a DB instance in the account." / "DBClusters - The number of DB clusters
+    per account. The used value is the count of DB clusters in the account." Default maxima: User Guide "Quotas
+    and constraints for Amazon RDS" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html): DB
+    instances 40, read replicas per primary 15, DB clusters 40; total storage 100,000 GiB."""
+    assert quotas(rds) == {"DBInstances": (5, 40), "AllocatedStorage": (100, 100000), "ReadReplicasPerMaster": (1, 15),
+                           "DBClusters": (0, 40)}
     rds.create_db_instance_read_replica(DBInstanceIdentifier="r", SourceDBInstanceIdentifier="prod")
-    assert quotas(rds) == {"DBInstances": (6, 40), "AllocatedStorage": (120, 100000), "ReadReplicasPerMaster": (2, 15)}
+    assert quotas(rds) == {"DBInstances": (6, 40), "AllocatedStorage": (120, 100000), "ReadReplicasPerMaster": (2, 15),
+                           "DBClusters": (0, 40)}
 
 
 def test_the_world_sets_the_maxima(make_sim, aws, world):
     world["rds"]["quotas"] = {"DBInstances": 6, "AllocatedStorage": 130}
     make_sim(world)
     assert quotas(aws("rds")) == {"DBInstances": (5, 6), "AllocatedStorage": (100, 130),
-                                  "ReadReplicasPerMaster": (1, 15)}
+                                  "ReadReplicasPerMaster": (1, 15), "DBClusters": (0, 40)}
 
 
 def test_creating_beyond_the_instance_quota_is_refused(make_sim, aws, world, clock):

@@ -89,6 +89,13 @@ def test_world_option_and_subnet_groups_are_created(make_sim, world):
         {"rds": {"instances": []}, "ecs": {"clusters": [{"name": "c", "services": [
             {"name": "s", "circuitBreaker": "yes"}]}]}},
         {"rds": {"instances": []}, "ecs": {"clusters": [{"name": "c", "services": [{"name": "s", "colour": 1}]}]}},
+        {"rds": {"instances": [], "clusters": [{"DBClusterIdentifier": "c"}]}},
+        {"rds": {"instances": [], "clusters": [{"DBClusterIdentifier": "c", "Engine": "aurora-mysql", "Colour": 1}]}},
+        {"rds": {"instances": [], "clusters": [{"DBClusterIdentifier": "c", "Engine": "aurora-mysql"}] * 2}},
+        {"rds": {"instances": [{"DBInstanceIdentifier": "c-1", "DBClusterIdentifier": "c",
+                                "DBInstanceClass": "db.r6g.large"}]}},
+        {"rds": {"clusters": [{"DBClusterIdentifier": "c", "Engine": "aurora-mysql"}],
+                 "instances": [{"DBInstanceIdentifier": "c-1", "DBClusterIdentifier": "c"}]}},
     ],
     ids=[
         "not-an-object",
@@ -110,6 +117,11 @@ def test_world_option_and_subnet_groups_are_created(make_sim, world):
         "unknown-deployment-controller",
         "circuit-breaker-not-a-boolean",
         "unknown-service-key",
+        "cluster-without-engine",
+        "cluster-unknown-key",
+        "duplicate-cluster",
+        "instance-of-an-unknown-cluster",
+        "cluster-instance-without-class",
     ],
 )
 def test_unusable_worlds_raise_world_error(unusable):

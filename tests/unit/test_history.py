@@ -42,6 +42,10 @@ def rename_item(source: str, new: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("payload", "expected"), [
     ({"rename": {"DBInstanceIdentifier": "temp-db", "NewDBInstanceIdentifier": "db"}}, "temp-db -> db"),
+    ({"rename": {"DBClusterIdentifier": "temp-db", "NewDBClusterIdentifier": "db"}}, "temp-db -> db"),
+    ({"DBClusterIdentifier": "old-db", "SkipFinalSnapshot": True}, "old-db"),
+    ({"request": {"DBClusterIdentifier": "temp-db", "SourceDBClusterIdentifier": "prod"}}, "temp-db"),
+    ({"request": {"DBInstanceIdentifier": "temp-db-1", "DBClusterIdentifier": "temp-db"}}, "temp-db-1"),
     ({"DBInstanceIdentifier": "old-db", "ready": ["available"]}, "old-db"),
     ({"request": {"DBInstanceIdentifier": "temp-db", "SourceDBInstanceIdentifier": "prod"}}, "temp-db"),
     ({"hook": {"type": "ecs", "cluster": "app", "services": ["web", "worker"]}}, "ecs app/web,worker"),
@@ -101,6 +105,11 @@ def swap_history() -> list[dict[str, Any]]:
 
 def test_each_names_downtime_runs_from_its_retiring_rename_to_its_installed_check() -> None:
     assert downtime(state_runs(swap_history())) == {"db": 300.0, "db-r": 360.0}
+
+
+def test_an_aurora_clusters_name_is_measured_as_an_instances() -> None:
+    cluster = [json.loads(json.dumps(e).replace("DBInstanceIdentifier", "DBClusterIdentifier")) for e in swap_history()]
+    assert downtime(state_runs(cluster)) == {"db": 300.0, "db-r": 360.0}
 
 
 def test_a_name_retired_by_an_earlier_execution_has_no_measured_downtime() -> None:

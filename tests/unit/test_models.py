@@ -296,4 +296,5 @@ def test_a_jobs_schedule_sends_its_declarations_as_json():
         "source": "mitosis-prod", "target": "mitosis-demo", "restart": {**ECS, "timeout_s": 1800},
         "on_restart_failure": "keep",
         "master_password": {"secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:demo-pw"},
-        "clone": {"method": "auto"}, "dry_run": False, "final_snapshot": True, "keep_final_snapshots": 2}
+        "clone": {"method": "auto"}, "aurora": False, "dry_run": False, "final_snapshot": True,
+        "keep_final_snapshots": 2}

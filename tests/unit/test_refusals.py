@@ -217,8 +217,8 @@ def test_an_aurora_member_is_refused_as_the_source_or_in_the_target_tree() -> No
     member: dict[str, Any] = {"DBClusterIdentifier": "orders-cluster"}
     for instances, name in (([db("production", **member), db("staging")], "production"),
                             ([db("production"), db("staging", **member)], "staging")):
-        assert refusal(*instances) == f"'{name}' is a member of Aurora cluster 'orders-cluster': only RDS instances " \
-            "are supported."
+        assert refusal(*instances) == f"'{name}' is an instance of Aurora cluster 'orders-cluster': an Aurora " \
+            "cluster is refreshed as a whole (name the DB clusters as source and target)."
 
 
 # --- the last guard --------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ planner decides), `steps` (hook runs, outcomes and the state's shape), and `name
 
 from mitosis.models.graph import (
     AccountQuota,
+    ClusterMember,
+    DBCluster,
     DBInstance,
     DBSnapshot,
     InstanceEndpoint,
@@ -59,7 +61,10 @@ from mitosis.models.plan import (
     SnapshotCopy,
     SnapshotRetention,
     Swap,
+    identifier_key,
+    is_cluster_request,
     protection,
+    renamed,
 )
 from mitosis.models.request import (
     HOOK,
@@ -96,7 +101,8 @@ from mitosis.models.steps import (
 __all__ = [
     "FINAL_SNAPSHOT_INFIX", "HOOK", "HOOK_RUN", "MAX_IDENTIFIER_LENGTH", "OLD_PREFIX", "REFRESH_JOBS",
     "TAG_GENERATION", "TAG_NAME", "TAG_PROTECTED", "TAG_REPLACED_BY", "TAG_SOURCE", "TAG_TARGET", "TEMP_PREFIX",
-    "AccountQuota", "BeforeSwap", "BeforeSwapRun", "Call", "Clone", "CloneMethod", "CopyBuild", "DBInstance",
+    "AccountQuota", "BeforeSwap", "BeforeSwapRun", "Call", "Clone", "CloneMethod", "ClusterMember", "CopyBuild",
+    "DBCluster", "DBInstance",
     "DBSnapshot", "Deleted", "Deletion",
     "DescribeEvent", "EcsRestart", "EcsRollout", "EcsTask", "EcsTaskRun", "ErrorInfo", "Expectation",
     "InstanceEndpoint",
@@ -106,5 +112,6 @@ __all__ = [
     "RootBuild", "Run", "SnapshotCopy", "SnapshotRetention", "SsmCommand", "SsmInvocation", "SsmTarget",
     "SubnetGroup", "Swap",
     "Tag", "TaskContext", "VpcSecurityGroup", "WorkflowState", "final_snapshot_name", "final_snapshot_prefix",
-    "generation_id", "is_identifier", "newest_available", "old_name", "protection", "source_copy_prefix", "temp_name",
+    "generation_id", "identifier_key", "is_cluster_request", "is_identifier", "newest_available", "old_name",
+    "protection", "renamed", "source_copy_prefix", "temp_name",
 ]

@@ -1,14 +1,15 @@
-"""The replication graph: the instances a refresh reads, as DescribeDBInstances describes them (plus tags).
+"""The replication graph: the instances a refresh reads, as DescribeDBInstances describes them (plus tags), and
+the Aurora DB clusters, as DescribeDBClusters does.
 
 It travels in the execution state from Describe to the end, so it holds only what the refresh needs: the
-source's tree, the target's tree and what earlier runs of this refresh left, never every instance of the
+source's tree (or cluster), the target's and what earlier runs of this refresh left, never every instance of the
 region (a state is limited to 256 KiB).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -102,6 +103,17 @@ class DBInstance(BaseModel):
     DBParameterGroups: list[ParameterGroupStatus] = Field(default_factory=list)
     OptionGroupMemberships: list[OptionGroupStatus] = Field(default_factory=list)
     MasterUserSecret: ManagedSecret | None = None
+    PromotionTier: int | None = None  # an Aurora cluster's instance: its place in the failover order
+
+    IDENTIFIER: ClassVar[str] = "DBInstanceIdentifier"  # its identifier's key, in requests and in pending changes
+
+    @property
+    def identifier(self) -> str:
+        return self.DBInstanceIdentifier
+
+    @property
+    def status(self) -> str:
+        return self.DBInstanceStatus
 
     @model_validator(mode="before")
     @classmethod
@@ -127,6 +139,86 @@ class DBInstance(BaseModel):
     @property
     def vpc(self) -> str | None:
         return self.DBSubnetGroup.VpcId if self.DBSubnetGroup else None
+
+
+class ClusterMember(BaseModel):
+    """One of DescribeDBClusters' DBClusterMembers."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    DBInstanceIdentifier: str
+    IsClusterWriter: bool = False
+    PromotionTier: int | None = None
+
+
+class ScalingV2(BaseModel):
+    """An Aurora Serverless v2 cluster's capacity range (ServerlessV2ScalingConfiguration)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    MinCapacity: float | None = None
+    MaxCapacity: float | None = None
+    SecondsUntilAutoPause: int | None = None
+
+
+class DBCluster(BaseModel):
+    """The part of a DescribeDBClusters entry (tags included) that the workflow reads: an Aurora cluster."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    DBClusterIdentifier: str
+    DBClusterArn: str = ""
+    Status: str = "available"
+    Engine: str = ""
+    EngineVersion: str | None = None
+    EngineMode: str | None = None
+    DBClusterMembers: list[ClusterMember] = Field(default_factory=list)
+    TagList: list[Tag] = Field(default_factory=list)
+    PendingModifiedValues: dict[str, Any] = Field(default_factory=dict)
+    Endpoint: str | None = None
+    ReaderEndpoint: str | None = None
+    # what says the refresh cannot work (a Global Database member, a replica cluster, a Multi-AZ DB cluster...)
+    GlobalClusterIdentifier: str | None = None
+    ReplicationSourceIdentifier: str | None = None
+    ReadReplicaIdentifiers: list[str] = Field(default_factory=list)
+    DBClusterInstanceClass: str | None = None
+    ClusterScalabilityType: str | None = None
+    MasterUserSecret: ManagedSecret | None = None
+    # settings a copy takes from its counterpart
+    Port: int | None = None
+    DBSubnetGroup: str | None = None  # DescribeDBClusters gives the group's name only
+    VpcSecurityGroups: list[VpcSecurityGroup] = Field(default_factory=list)
+    DBClusterParameterGroup: str | None = None
+    StorageEncrypted: bool | None = None
+    KmsKeyId: str | None = None
+    BackupRetentionPeriod: int | None = None
+    PreferredBackupWindow: str | None = None
+    PreferredMaintenanceWindow: str | None = None
+    DeletionProtection: bool | None = None
+    CopyTagsToSnapshot: bool | None = None
+    EnabledCloudwatchLogsExports: list[str] = Field(default_factory=list)
+    IAMDatabaseAuthenticationEnabled: bool | None = None
+    ServerlessV2ScalingConfiguration: ScalingV2 | None = None
+    StorageType: str | None = None
+    BacktrackWindow: int | None = None
+    HttpEndpointEnabled: bool | None = None
+
+    IDENTIFIER: ClassVar[str] = "DBClusterIdentifier"
+
+    @property
+    def identifier(self) -> str:
+        return self.DBClusterIdentifier
+
+    @property
+    def status(self) -> str:
+        return self.Status
+
+    @property
+    def writer(self) -> str | None:
+        return next((m.DBInstanceIdentifier for m in self.DBClusterMembers if m.IsClusterWriter), None)
+
+    def tag(self, key: str) -> str | None:
+        return next((t.Value for t in self.TagList if t.Key == key), None)
 
 
 class DBSnapshot(BaseModel):
@@ -168,22 +260,35 @@ class AccountQuota(BaseModel):
     Max: int
 
 
-
 def newest_available(snapshots: Iterable[DBSnapshot]) -> DBSnapshot | None:
     """The newest available snapshot among these (the one a restore from "the latest snapshot" reads)."""
     available = [s for s in snapshots if s.Status == "available"]
     return max(available, key=lambda s: (s.SnapshotCreateTime or "", s.DBSnapshotIdentifier), default=None)
 
 class ReplicationGraph(BaseModel):
-    """The instances a refresh reads, and the account's quotas."""
+    """The instances (and Aurora clusters) a refresh reads, and the account's quotas."""
 
     region: str
     instances: list[DBInstance]
+    clusters: list[DBCluster] = Field(default_factory=list)
     quotas: list[AccountQuota] = Field(default_factory=list)
     snapshots: list[DBSnapshot] = Field(default_factory=list)  # read only when a refresh restores one
 
     def get(self, identifier: str) -> DBInstance | None:
         return next((i for i in self.instances if i.DBInstanceIdentifier == identifier), None)
+
+    def cluster(self, identifier: str) -> DBCluster | None:
+        return next((c for c in self.clusters if c.DBClusterIdentifier == identifier), None)
+
+    def members(self, cluster: str) -> list[str]:
+        """The instances of a cluster: its writer first, then its readers in DBClusterMembers' order (the instances
+        that name the cluster but that it does not list, as Describe may show one being created, last)."""
+        described = self.cluster(cluster)
+        listed = [m.DBInstanceIdentifier for m in described.DBClusterMembers] if described else []
+        writer = described.writer if described else None
+        naming = [i.DBInstanceIdentifier for i in self.instances if i.DBClusterIdentifier == cluster]
+        ordered = ([writer] if writer in naming else []) + [n for n in listed if n != writer and n in naming]
+        return ordered + [n for n in naming if n not in ordered]
 
     def quota(self, name: str) -> AccountQuota | None:
         return next((q for q in self.quotas if q.AccountQuotaName == name), None)
@@ -227,14 +332,20 @@ class ReplicationGraph(BaseModel):
     def relevant_to(self, source: str, target: str) -> ReplicationGraph:
         """The part of the graph a refresh of `target` from `source` reads: the source's tree and what it
         replicates from, the target's tree (also as earlier runs left it: temp- and old- names, and whatever
-        carries this target's tag)."""
+        carries this target's tag); for clusters, the source and target clusters, their temp- and old- names and
+        ours, with their instances."""
+        clusters = [c for c in self.clusters if c.DBClusterIdentifier in (
+            source, target, temp_name(target), old_name(target)) or c.tag(TAG_TARGET) == target]
+        kept_clusters = {c.DBClusterIdentifier for c in clusters}
         keep = set(self.tree(source) + self.ancestors(source) + self.ancestors(target))
-        for name in self.tree(target):
+        for name in self.tree(target) + self.members(target):
             keep.update({name, temp_name(name), old_name(name)})
         ours = [i.DBInstanceIdentifier for i in self.instances if i.tag(TAG_TARGET) == target]
         for name in ours:
             keep.update(self.tree(name) + self.ancestors(name))
+        keep.update(i.DBInstanceIdentifier for i in self.instances if i.DBClusterIdentifier in kept_clusters)
         return self.model_copy(update={"instances": [i for i in self.instances if i.DBInstanceIdentifier in keep],
+                                       "clusters": clusters,
                                        "snapshots": [s for s in self.snapshots if s.DBInstanceIdentifier == source]})
 
 

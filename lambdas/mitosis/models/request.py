@@ -134,9 +134,12 @@ class Declarable(StrictModel):
     before_swap: BeforeSwap | None = None
     master_password: MasterPassword | None = None
     clone: Clone = Field(default_factory=Clone)  # declared too: a snapshot restored into staging is data it gets
+    # The source and the target are Aurora DB clusters: IAM grants the cluster actions to such a job only (and the
+    # instance actions to its cluster's instances, `<target>-*`, only).
+    aurora: StrictBool = False
 
     DECLARED: ClassVar[tuple[str, ...]] = ("restart", "on_restart_failure", "before_swap", "master_password",
-                                           "clone")
+                                           "clone", "aurora")
 
 
 class RefreshRequest(Declarable):

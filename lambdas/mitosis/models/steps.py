@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from mitosis.models.graph import Refresh, Run
-from mitosis.models.plan import Plan
+from mitosis.models.plan import InstanceRef, Plan
 
 
 class EcsRollout(BaseModel):
@@ -58,10 +58,9 @@ class DescribeEvent(BaseModel):
     run: Run
 
 
-class Outcome(BaseModel):
-    """What a step did to one instance: `skipped` when a retry or a re-run found it already done."""
+class Outcome(InstanceRef):
+    """What a step did to one instance (or cluster): `skipped` when a retry or a re-run found it already done."""
 
-    DBInstanceIdentifier: str
     action: str
 
 

@@ -19,7 +19,7 @@ def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -
     account."""
     request = RefreshRequest.parse(event.input).as_declared(jobs)
     graph = rds.replication_graph().relevant_to(request.source, request.target)
-    if request.clone.method in ("snapshot", "auto"):
+    if request.clone.method in ("snapshot", "auto") and not request.aurora:  # an Aurora clone reads no snapshot
         named = request.clone.snapshot
         # Of production's own snapshots only the newest available one is ever restored: the state keeps just it
         # (an account may hold 100 manual snapshots and 35 days of automated ones; a state holds 256 KiB).

@@ -11,6 +11,7 @@ from mitosis.adapters.ssm import Ssm
 from mitosis.errors import HookFailed, MitosisError, NotReady
 from mitosis.models import (
     BeforeSwapRun,
+    DBCluster,
     EcsRestart,
     EcsRollout,
     EcsTask,
@@ -74,11 +75,17 @@ def start(adapters: HookAdapters, hook: Hook, endpoint: str = "", port: int | No
 
 
 def start_before_swap(rds: Rds, adapters: HookAdapters, run: BeforeSwapRun) -> HookRun:
-    """The before-swap hook, against the temp- primary's endpoint."""
-    instance = rds.describe(run.DBInstanceIdentifier)
-    if instance is None or instance.Endpoint is None or not instance.Endpoint.Address:
-        raise HookFailed(f"{run.DBInstanceIdentifier} has no endpoint to run the before-swap hook against.")
-    return start(adapters, run.hook, endpoint=instance.Endpoint.Address, port=instance.Endpoint.Port)
+    """The before-swap hook, against the temp- primary's endpoint (a cluster copy's: its cluster endpoint, which
+    "connects to the current primary DB instance", Aurora User Guide, "Cluster endpoints")."""
+    copy = rds.find(run)
+    if isinstance(copy, DBCluster):
+        endpoint, port = copy.Endpoint, copy.Port
+    else:
+        endpoint = copy.Endpoint.Address if copy is not None and copy.Endpoint is not None else None
+        port = copy.Endpoint.Port if copy is not None and copy.Endpoint is not None else None
+    if not endpoint:
+        raise HookFailed(f"{run.identifier} has no endpoint to run the before-swap hook against.")
+    return start(adapters, run.hook, endpoint=endpoint, port=port)
 
 
 def outcomes(adapters: HookAdapters, run: HookRun) -> dict[str, str]:
