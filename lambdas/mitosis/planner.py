@@ -295,8 +295,9 @@ class Progress:
     (`cluster`), the target's own names (`<target>`, `temp-<target>`, `old-<target>`) are DB clusters, its other
     names the clusters' instances."""
 
-    def __init__(self, graph: ReplicationGraph, request: RefreshRequest, run: Run, cluster: bool = False) -> None:
+    def __init__(self, graph: ReplicationGraph, request: RefreshRequest, run: Run, cluster: bool) -> None:
         self.graph, self.request, self.target, self.cluster = graph, request, request.target, cluster
+        # an instance refresh leaves clusters alone, even one tagged for its target
         resources: list[Resource] = [*graph.instances, *(graph.clusters if cluster else [])]
         ours = [r for r in resources if r.tag(TAG_TARGET) == self.target]
         # Only under an old- name, or on its way there (a rename RDS accepted but has not made yet): a rollback

@@ -186,6 +186,12 @@ def test_each_instance_is_created_with_its_counterparts_settings_and_none_the_cl
                             for i in installs)
 
 
+def test_without_a_final_snapshot_the_old_cluster_is_deleted_without_one() -> None:
+    result = plan(*PRODUCTION, *STAGING, final_snapshot=False)
+    assert [d.request() for d in result.deletes][-1] == {"DBClusterIdentifier": "old-staging",
+                                                         "SkipFinalSnapshot": True}
+
+
 def test_the_old_cluster_is_deleted_with_a_final_cluster_snapshot_and_its_instances_without() -> None:
     result = plan(*PRODUCTION, *STAGING)
     assert [d.request() for d in result.deletes] == [
@@ -306,9 +312,24 @@ def test_a_half_done_swap_is_finished_from_the_tags() -> None:
 
 def test_a_job_must_declare_the_kind_of_its_target() -> None:
     # IAM grants a job the cluster actions only when it declares aurora
-    assert "declares aurora: false" in refusal(*PRODUCTION, *STAGING, aurora=False)
+    assert refusal(*PRODUCTION, *STAGING, aurora=False) == (
+        "'production' and 'staging' are Aurora DB clusters, but the refresh job declares aurora: false: IAM grants a "
+        "job only the actions of the kind it declares. Declare aurora: true in the job (cdk.json refresh_jobs).")
     instances = [DBInstance(DBInstanceIdentifier=name, Engine="postgres") for name in ("production", "staging")]
-    assert "are RDS instances, but the refresh job declares aurora: true" in refusal(*instances)
+    assert refusal(*instances) == (
+        "'production' and 'staging' are RDS instances, but the refresh job declares aurora: true: IAM grants a job "
+        "only the actions of the kind it declares. Declare aurora: false in the job (cdk.json refresh_jobs).")
+
+
+def test_an_instance_refresh_leaves_alone_a_cluster_tagged_for_its_target() -> None:
+    # a cluster an Aurora refresh of another deployment left, tagged for a target of the same name, is not a copy
+    # of this instance refresh: neither discarded nor deleted
+    stray = cluster("temp-staging-reports", TagList=tagged("staging-reports", generation="run-0"))
+    instances = [DBInstance(DBInstanceIdentifier=name, Engine="postgres", EngineVersion="15.4")
+                 for name in ("production", "staging")]
+    result = plan(*instances, stray, aurora=False)
+    assert result.discards == []
+    assert "temp-staging-reports" not in {op.params.get("DBClusterIdentifier") for op in result.flight_plan}
 
 
 def test_an_instance_and_a_cluster_are_refused_either_way() -> None:

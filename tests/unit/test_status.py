@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mitosis.models import DBInstance, Expectation
+from mitosis.models import DBCluster, DBInstance, Expectation
 from mitosis.status import (
     Readiness,
     Restore,
@@ -91,6 +91,10 @@ def instance(status: str | None = "available", **fields: Any) -> DBInstance:
 INSTANCE = instance()
 
 
+def cluster(status: str = "available", **fields: Any) -> DBCluster:
+    return DBCluster(DBClusterIdentifier="x", Status=status, **fields)
+
+
 @pytest.mark.parametrize(("old", "new", "done"), [
     pytest.param(None, INSTANCE, True, id="old-gone-new-exists"),
     pytest.param(INSTANCE, None, False, id="not-started"),
@@ -155,6 +159,17 @@ def group(name: str = "demo", status: str = "in-sync") -> list[dict[str, str]]:
                  Readiness.READY, id="in-sync"),
     pytest.param(instance(DBParameterGroups=group(status="failed-to-apply")), expect(parameter_group="demo"),
                  Readiness.STUCK, id="failed-to-apply"),
+    # a replica's creation is done once it is available: only a promote waits for it to stop replicating
+    pytest.param(instance(ReadReplicaSourceDBInstanceIdentifier="temp-x"), expect(), Readiness.READY,
+                 id="replica-created"),
+    # an Aurora cluster: its status, values and pending changes (it has no DB parameter group or replication of
+    # an instance's)
+    pytest.param(cluster(), Expectation(DBClusterIdentifier="x"), Readiness.READY, id="cluster-available"),
+    pytest.param(cluster("creating"), Expectation(DBClusterIdentifier="x"), Readiness.WAIT, id="cluster-creating"),
+    pytest.param(cluster(DeletionProtection=False), Expectation(DBClusterIdentifier="x", values={
+        "DeletionProtection": True}), Readiness.WAIT, id="cluster-not-protected-yet"),
+    pytest.param(cluster(DeletionProtection=True), Expectation(DBClusterIdentifier="x", values={
+        "DeletionProtection": True}), Readiness.READY, id="cluster-protected"),
 ])
 def test_a_check_is_ready_only_once_the_requested_result_is_in_effect(found, awaited, state):
     assert progress(found, awaited) is state
@@ -232,6 +247,8 @@ def test_a_copy_is_recognised_by_its_generation_tag(tags, copy):
     pytest.param(instance("modifying", DBParameterGroups=group("demo", "pending-reboot")),
                  "modifying, parameter group demo pending-reboot", id="group-not-in-sync"),
     pytest.param(instance(DBParameterGroups=group()), "available", id="group-in-sync"),
+    pytest.param(cluster("renaming", PendingModifiedValues={"MasterUserPassword": "****"}),
+                 "renaming, pending MasterUserPassword", id="cluster"),
 ])
 def test_a_waiting_step_says_what_the_instance_is_doing(found, said):
     assert state_of(found) == said
