@@ -269,6 +269,24 @@ def test_describe_reads_productions_snapshots_for_a_snapshot_restore(
     assert [s["DBSnapshotIdentifier"] for s in result["graph"]["snapshots"]] == [newest["DBSnapshotIdentifier"]]
 
 
+@pytest.mark.usefixtures("world", "quotas")
+def test_describe_leaves_out_the_refreshes_own_copies_of_productions_snapshots(
+        context: FakeLambdaContext, declare: Any, rds_client: Any) -> None:
+    # Given two jobs refreshing from production, a snapshot of production, and then, newer, copies of production's
+    # snapshot that the refreshes made (another target's, under its key, and an earlier run's of this target)
+    declare({"name": "staging", **REQUEST, "clone": {"method": "snapshot"}},
+            {"name": "zeta", "source": "production", "target": "zeta", "clone": {"method": "snapshot"}})
+    for name in ("production-monday", "staging-source-run-3", "zeta-source-run-7"):
+        rds_client.create_db_snapshot(DBInstanceIdentifier="production", DBSnapshotIdentifier=name)
+    # When Describe runs
+    result = describe.handler(event(REQUEST), context)
+    # Then the snapshot it keeps is production's newest that is not such a copy
+    every = rds_client.describe_db_snapshots(DBInstanceIdentifier="production")["DBSnapshots"]
+    own = [s for s in every if "-source-" not in s["DBSnapshotIdentifier"]]
+    newest = max(own, key=lambda s: (s["SnapshotCreateTime"], s["DBSnapshotIdentifier"]))
+    assert [s["DBSnapshotIdentifier"] for s in result["graph"]["snapshots"]] == [newest["DBSnapshotIdentifier"]]
+
+
 @pytest.mark.parametrize(("key_answer", "usable"), [(None, True), ("AccessDeniedException", False)])
 def test_describe_says_whether_a_shared_snapshots_key_is_usable(
         context: FakeLambdaContext, declare: Any, stub: Stub, monkeypatch: Any, key_answer: str | None,

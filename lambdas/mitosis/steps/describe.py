@@ -9,7 +9,7 @@ from mitosis.adapters.kms import Kms
 from mitosis.adapters.rds import Rds
 from mitosis.adapters.sfn import StepFunctions
 from mitosis.errors import RefreshAlreadyRunning
-from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest, newest_available
+from mitosis.models import DescribeEvent, Refresh, RefreshJob, RefreshRequest, newest_available, source_copy_prefix
 
 
 def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -> Refresh:
@@ -23,7 +23,11 @@ def describe(rds: Rds, kms: Kms, event: DescribeEvent, jobs: list[RefreshJob]) -
         named = request.clone.snapshot
         # Of production's own snapshots only the newest available one is ever restored: the state keeps just it
         # (an account may hold 100 manual snapshots and 35 days of automated ones; a state holds 256 KiB).
-        chosen = rds.snapshot(named) if named else newest_available(rds.snapshots_of(request.source))
+        # The refreshes' own copies of production's snapshots are left out: each is another target's (encrypted
+        # with its key, and deleted when its refresh ends) or this target's from an earlier run (pruned anyway).
+        copies = tuple(source_copy_prefix(job.target) for job in jobs)
+        chosen = rds.snapshot(named) if named else newest_available(
+            s for s in rds.snapshots_of(request.source) if not s.DBSnapshotIdentifier.startswith(copies))
         snapshots = [chosen] if chosen else []
         for snapshot in snapshots:
             if snapshot.shared and snapshot.Encrypted and snapshot.KmsKeyId:
