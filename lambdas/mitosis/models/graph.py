@@ -57,7 +57,16 @@ class ManagedSecret(BaseModel):
     KmsKeyId: str | None = None
 
 
-class DBInstance(BaseModel):
+class Tagged(BaseModel):
+    """An RDS resource with its tags (ListTagsForResource)."""
+
+    TagList: list[Tag] = Field(default_factory=list)
+
+    def tag(self, key: str) -> str | None:
+        return next((t.Value for t in self.TagList if t.Key == key), None)
+
+
+class DBInstance(Tagged):
     """The part of a DescribeDBInstances entry (plus its tags) that the workflow reads."""
 
     model_config = ConfigDict(extra="ignore")
@@ -70,7 +79,6 @@ class DBInstance(BaseModel):
     DBClusterIdentifier: str | None = None
     ReadReplicaSourceDBInstanceIdentifier: str | None = None
     ReadReplicaDBInstanceIdentifiers: list[str] = Field(default_factory=list)
-    TagList: list[Tag] = Field(default_factory=list)
     PendingModifiedValues: dict[str, Any] = Field(default_factory=dict)
     Endpoint: InstanceEndpoint | None = None
     # settings a copy takes from its counterpart
@@ -125,9 +133,6 @@ class DBInstance(BaseModel):
                 data = {**data, "Port": port}
         return data
 
-    def tag(self, key: str) -> str | None:
-        return next((t.Value for t in self.TagList if t.Key == key), None)
-
     @property
     def parameter_group(self) -> ParameterGroupStatus | None:
         return self.DBParameterGroups[0] if self.DBParameterGroups else None
@@ -161,7 +166,7 @@ class ScalingV2(BaseModel):
     SecondsUntilAutoPause: int | None = None
 
 
-class DBCluster(BaseModel):
+class DBCluster(Tagged):
     """The part of a DescribeDBClusters entry (tags included) that the workflow reads: an Aurora cluster."""
 
     model_config = ConfigDict(extra="ignore")
@@ -173,7 +178,6 @@ class DBCluster(BaseModel):
     EngineVersion: str | None = None
     EngineMode: str | None = None
     DBClusterMembers: list[ClusterMember] = Field(default_factory=list)
-    TagList: list[Tag] = Field(default_factory=list)
     PendingModifiedValues: dict[str, Any] = Field(default_factory=dict)
     Endpoint: str | None = None
     ReaderEndpoint: str | None = None
@@ -216,9 +220,6 @@ class DBCluster(BaseModel):
     @property
     def writer(self) -> str | None:
         return next((m.DBInstanceIdentifier for m in self.DBClusterMembers if m.IsClusterWriter), None)
-
-    def tag(self, key: str) -> str | None:
-        return next((t.Value for t in self.TagList if t.Key == key), None)
 
 
 class DBSnapshot(BaseModel):
