@@ -176,9 +176,10 @@ def refuse_incompatible(view: ReplicationGraph, request: RefreshRequest, members
 
 
 def _instance(view: ReplicationGraph, name: str) -> DBInstance:
+    """An instance of the target cluster: `members` are the view's (ReplicationGraph.members lists only instances
+    the view has)."""
     instance = view.get(name)
-    if instance is None:
-        raise PlanRefused(f"Instance '{name}' does not exist in {view.region}.")
+    assert instance is not None
     return instance
 
 

@@ -337,11 +337,10 @@ class Progress:
         return self.graph.cluster(identifier) if self.is_cluster_name(identifier) else self.graph.get(identifier)
 
     def node(self, name: str) -> Resource:
-        """What held `name` before this refresh (the old view)."""
+        """What held `name` before this refresh (the old view). Every name of the tree is there: tree() takes them
+        from the view, whose target the refusals found before any node is asked for."""
         found = self.view.cluster(name) if self.is_cluster_name(name) else self.view.get(name)
-        if found is None:
-            kind = "DB cluster" if self.is_cluster_name(name) else "Instance"
-            raise PlanRefused(f"{kind} '{name}' does not exist in {self.view.region}.")
+        assert found is not None
         return found
 
     def ref(self, identifier: str) -> InstanceRef:
@@ -365,10 +364,12 @@ class Progress:
         renames = {(kind_of(r), r.identifier): name for name, r in self.retired.items()}
         leave_out = {(kind_of(c), c.identifier) for name, c in self.copies.items()
                      if name not in installed or name in self.retired}
-        # the instances of the cluster's copy, installed under their names, are the target cluster's
+        # the instances of the cluster's copy, installed under their names, are the target cluster's (only this
+        # generation's copy's: a clone another refresh left is discarded, one nobody tagged refused)
         cluster_names = {identifier: name for (is_cluster, identifier), name in renames.items() if is_cluster}
-        if self.cluster:
-            cluster_names[temp_name(self.target)] = self.target
+        cluster_copy = self.copies.get(self.target)
+        if self.cluster and cluster_copy is not None and cluster_copy.identifier == temp_name(self.target):
+            cluster_names[cluster_copy.identifier] = self.target
 
         def rename(identifier: str | None) -> str | None:
             return renames.get((False, identifier), identifier) if identifier else identifier

@@ -68,11 +68,12 @@ def max_replica_levels(engine: str, version: str | None = None) -> int:
 
 
 def major_version(engine: str, version: str | None) -> str | None:
-    """The version a parameter group family is named after: `8.0` for MySQL 8.0.35, `15` for PostgreSQL 15.4
-    (PostgreSQL 10 and later name families by their major version only)."""
+    """The version a parameter group family is named after: `8.0` for MySQL 8.0.35 (and Aurora MySQL
+    8.0.mysql_aurora.3.05.2), `15` for PostgreSQL and Aurora PostgreSQL 15.4 (PostgreSQL 10 and later name families
+    by their major version only: postgres15, aurora-postgresql15)."""
     if not version:
         return None
     parts = version.split(".")
-    if family(engine) == "postgres" and parts[0].isdigit() and int(parts[0]) >= 10:
+    if engine in ("postgres", "aurora-postgresql") and parts[0].isdigit() and int(parts[0]) >= 10:
         return parts[0]
     return ".".join(parts[:2])

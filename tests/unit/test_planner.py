@@ -568,6 +568,19 @@ def test_auto_keeps_a_targets_own_key_by_restoring_productions_newest_snapshot_c
     assert plan_refresh(no_snapshot, request()).clone_method == "point_in_time"
 
 
+def test_auto_says_a_snapshot_rds_gives_no_creation_time_yet_is_taken_now() -> None:
+    # given production's only snapshot, just taken (RDS gives it no creation time yet), and a target with its own key
+    undated = snapshot("production-manual", "", Encrypted=True, KmsKeyId=PRODUCTION["KmsKeyId"]).model_copy(
+        update={"SnapshotCreateTime": None})
+    tree = graph(instance("production", **PRODUCTION), instance("staging", **OTHER_VPC)).model_copy(update={
+        "snapshots": [undated]})
+    # then auto restores it, and its note says when it was taken as the named method's does
+    plan = plan_refresh(tree, request())
+    assert plan.clone_method == "snapshot" and plan.notes[0].startswith(
+        "Clone method: snapshot: a restore of production-manual (the newest available of 'production', taken now) "
+        "(auto: 'staging' is in VPC vpc-b")
+
+
 def test_the_restart_sits_between_swap_and_delete() -> None:
     plan = plan_refresh(STAGING, request(restart={"type": "ecs", "cluster": "demo", "services": ["web"]}))
     ops = [op.op for op in plan.flight_plan]

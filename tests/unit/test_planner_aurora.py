@@ -403,6 +403,10 @@ def test_quotas_are_checked_before_anything_is_created() -> None:
 def test_a_temp_cluster_the_workflow_did_not_make_is_refused() -> None:
     foreign = cluster("temp-staging", TagList=[{"Key": "owner", "Value": "someone"}])
     assert "did not create are in the way (temp-staging)" in refusal(*PRODUCTION, *STAGING, foreign)
+    # with an instance of its own, it is still named as what is in the way (not as one of the target's instances)
+    with_instance: list[Resource] = [cluster("temp-staging", [("temp-staging-1", True)]),
+                                     member("temp-staging-1", "temp-staging")]
+    assert "did not create are in the way (temp-staging" in refusal(*PRODUCTION, *STAGING, *with_instance)
 
 
 def test_every_request_of_the_plan_is_one_the_rds_api_reference_accepts() -> None:
@@ -423,3 +427,239 @@ def test_every_request_of_the_plan_is_one_the_rds_api_reference_accepts() -> Non
                "MultiAZ", "CopyTagsToSnapshot", "EnableIAMDatabaseAuthentication", "EnableCloudwatchLogsExports",
                "DeletionProtection"}
     assert not [op for op in calls if op.op == "CreateDBInstance" and managed & set(op.params)]
+
+
+# --- the refusals in full (the only thing a failed scheduled refresh tells its user) ---------------------------------
+
+
+MYSQL: dict[str, Any] = {"Engine": "aurora-mysql", "EngineVersion": "8.0.mysql_aurora.3.05.2"}
+REPLICA_ARN = "arn:aws:rds:eu-west-1:123456789012:cluster:"
+
+
+def production_with(**change: Any) -> list[Resource]:
+    assert isinstance(PRODUCTION[0], DBCluster)
+    return [changed(PRODUCTION[0], **change), *PRODUCTION[1:]]
+
+
+def staging_with(**change: Any) -> list[Resource]:
+    return [changed(STAGING_CLUSTER, **change), *STAGING[1:]]
+
+
+@pytest.mark.parametrize(("resources", "message"), [
+    pytest.param([*PRODUCTION, DBInstance(DBInstanceIdentifier="staging", Engine="postgres")],
+                 "Source 'production' is an Aurora DB cluster and target 'staging' is an RDS instance: an Aurora "
+                 "cluster is refreshed into an Aurora cluster only (name the target's DB cluster).",
+                 id="instance-target"),
+    pytest.param([*PRODUCTION],
+                 "Source 'production' is an Aurora DB cluster and target 'staging' is no DB cluster of this region: "
+                 "an Aurora cluster is refreshed into an Aurora cluster only (name the target's DB cluster).",
+                 id="no-target"),
+    pytest.param([DBInstance(DBInstanceIdentifier="production", Engine="postgres"), *STAGING],
+                 "Target 'staging' is an Aurora DB cluster and source 'production' is an RDS instance: an Aurora "
+                 "cluster is refreshed from an Aurora cluster only (name production's DB cluster).",
+                 id="instance-source"),
+    pytest.param([*PRODUCTION, *staging_with(Engine="aurora", EngineVersion="5.6.10a")],
+                 "Target 'staging' runs aurora: only Aurora MySQL and Aurora PostgreSQL clusters are cloned (a "
+                 "Multi-AZ DB cluster is not an Aurora cluster).", id="aurora-mysql-1"),
+    pytest.param([*PRODUCTION, *staging_with(Engine="postgres", DBClusterInstanceClass="db.m6gd.large")],
+                 "Target 'staging' runs postgres: only Aurora MySQL and Aurora PostgreSQL clusters are cloned (a "
+                 "Multi-AZ DB cluster is not an Aurora cluster).", id="multi-az-db-cluster"),
+    pytest.param([*production_with(EngineMode="serverless"), *STAGING],
+                 "Source 'production' is an Aurora Serverless v1 cluster: only provisioned clusters (and Aurora "
+                 "Serverless v2, whose instances are db.serverless) are refreshed.", id="serverless-v1-source"),
+    pytest.param([*PRODUCTION, *staging_with(EngineMode="multimaster")],
+                 "Target 'staging' is in engine mode multimaster: only provisioned clusters (and Aurora Serverless v2, "
+                 "whose instances are db.serverless) are refreshed.", id="multi-master-target"),
+    pytest.param([*PRODUCTION, *staging_with(GlobalClusterIdentifier="world")],
+                 "Target 'staging' is a member of Global Database 'world': a refresh would change the global "
+                 "database; refresh a cluster of its own.", id="global-database"),
+    pytest.param([*PRODUCTION, *staging_with(ClusterScalabilityType="limitless")],
+                 "Target 'staging' is an Aurora Limitless Database, which is not cloned this way.", id="limitless"),
+    pytest.param([*PRODUCTION, *staging_with(ReplicationSourceIdentifier=f"{REPLICA_ARN}other")],
+                 f"Target 'staging' is a read replica of '{REPLICA_ARN}other': a replica cluster is not refreshed (its "
+                 "source is).", id="replica-cluster"),
+    pytest.param([*PRODUCTION, *staging_with(ReadReplicaIdentifiers=[f"{REPLICA_ARN}far", f"{REPLICA_ARN}farther"])],
+                 f"Target 'staging' has replica clusters ({REPLICA_ARN}far, {REPLICA_ARN}farther), which this tool "
+                 "cannot recreate.", id="replica-clusters"),
+    pytest.param([*production_with(DBClusterMembers=[]), *STAGING],
+                 "Production cluster 'production' has no DB instance: Aurora cannot clone a cluster that has no DB "
+                 "instances.", id="production-without-instances"),
+    pytest.param([*production_with(Status="stopped"), *STAGING],
+                 "Production cluster 'production' is stopped: it cannot be cloned until it is available again.",
+                 id="production-stopped"),
+    pytest.param([*PRODUCTION, changed(STAGING_CLUSTER, Status="modifying"), STAGING[1],
+                  member("staging-2", "staging", status="rebooting")],
+                 "A refresh needs the target cluster available, but staging is modifying; staging-2 is rebooting.",
+                 id="target-busy"),
+    pytest.param([*PRODUCTION, *staging_with(**MYSQL)],
+                 "'production' runs aurora-postgresql and 'staging' aurora-mysql: a clone of production cannot keep "
+                 "the target's engine.", id="engines-differ"),
+    pytest.param([*production_with(**MYSQL), *staging_with(Engine="aurora-mysql",
+                                                           EngineVersion="5.7.mysql_aurora.2.11.2")],
+                 "'production' runs aurora-mysql 8.0 and 'staging' 5.7: the clone would run 8.0, which the target's "
+                 "parameter groups are not for. Upgrade the target to production's major version first.",
+                 id="major-versions-differ"),
+    pytest.param([*production_with(StorageEncrypted=False), *STAGING],
+                 "'staging' is encrypted but production's cluster 'production' is not: RDS clones an unencrypted "
+                 "cluster unencrypted, and takes no key for it.", id="unencrypted-production"),
+    pytest.param([*PRODUCTION, *staging_with(StorageEncrypted=False)],
+                 "Production's cluster 'production' is encrypted but 'staging' is not: its clone would be encrypted "
+                 "(encryption cannot be turned off). Encrypt the target, or refresh another one.",
+                 id="unencrypted-target"),
+    pytest.param([*PRODUCTION, *staging_with(MasterUserSecret={"SecretArn": "arn:aws:secretsmanager:x"})],
+                 "'staging' has its master password managed by RDS in Secrets Manager (ManageMasterUserPassword): RDS "
+                 "deletes that secret with the old cluster, and the clone cannot take it over. Turn it off on the "
+                 "target, or use master_password with a secret of your own.", id="managed-master-password"),
+])
+def test_a_refusal_says_what_is_wrong_and_what_to_do_in_full(resources: list[Resource], message: str) -> None:
+    assert refusal(*resources) == message
+
+
+def test_a_clone_method_for_instances_is_refused_in_full() -> None:
+    assert refusal(*PRODUCTION, *STAGING, clone={"method": "point_in_time"}) == (
+        "An Aurora cluster is refreshed by an Aurora clone (copy-on-write), not the clone method point_in_time, which "
+        "is for RDS instances: leave clone out.")
+
+
+def test_a_name_too_long_is_refused_in_full_and_one_of_63_characters_is_not() -> None:
+    # given an instance whose temp- name would be 65 characters (its old- name 64)
+    name = "staging-" + "x" * 52
+    long_member = changed(STAGING_CLUSTER, DBClusterMembers=[{"DBInstanceIdentifier": name}])
+    assert refusal(*PRODUCTION, long_member, member(name, "staging")) == (
+        f"'temp-{name}' would be 65 characters; RDS allows 63: shorten the target's names.")
+    # given one whose temp- name is exactly RDS's 63 characters
+    longest = "staging-" + "x" * 50
+    longest_member = changed(STAGING_CLUSTER, DBClusterMembers=[{"DBInstanceIdentifier": longest}])
+    result = plan(*PRODUCTION, longest_member, member(longest, "staging"))
+    assert [b.create.request["DBInstanceIdentifier"] for level in result.levels for b in level.replicas] == [
+        f"temp-{longest}"]
+
+
+def test_a_quota_refusal_says_the_use_the_need_and_what_to_do() -> None:
+    quotas = [AccountQuota(AccountQuotaName="DBClusters", Used=4, Max=4)]
+    with pytest.raises(PlanRefused) as refused:
+        plan_refresh(graph(*PRODUCTION, *STAGING, quotas=quotas), aurora(), RUN_1)
+    assert str(refused.value) == ("The account uses 4 of its 4 DB clusters; the refresh needs 1 more until the old "
+                                  "ones are deleted. Raise the quota or free some.")
+
+
+def test_a_refresh_that_fills_its_quotas_exactly_is_planned() -> None:
+    # one cluster and two instances more reach both maximums without passing them
+    quotas = [AccountQuota(AccountQuotaName="DBClusters", Used=3, Max=4),
+              AccountQuota(AccountQuotaName="DBInstances", Used=4, Max=6)]
+    result = plan_refresh(graph(*PRODUCTION, *STAGING, quotas=quotas), aurora(), RUN_1)
+    assert result.clone_method == "copy_on_write"
+
+
+def test_a_rerun_whose_target_cluster_is_gone_is_refused_rather_than_taking_the_clone_for_it() -> None:
+    # given run-1's clone, and no cluster under the target's name any more
+    # then the clone does not stand in for the old cluster (its settings would be production's)
+    assert refusal(*PRODUCTION, *clone_of_run_1(), run=RUN_2) == (
+        "Target DB cluster 'staging' does not exist in us-west-2.")
+
+
+def test_a_cluster_described_as_provisioned_is_refreshed() -> None:
+    # DescribeDBClusters gives a provisioned cluster (and an Aurora Serverless v2 one) EngineMode provisioned
+    result = plan(*production_with(EngineMode="provisioned"), *staging_with(EngineMode="provisioned"))
+    assert result.clone_method == "copy_on_write"
+
+
+def test_aurora_postgresql_clusters_of_one_major_version_are_refreshed_whatever_their_minor_versions() -> None:
+    # the cluster parameter group family is aurora-postgresql15 for 15.4 and 15.6 alike
+    result = plan(*PRODUCTION, *staging_with(EngineVersion="15.6"))
+    assert result.clone_method == "copy_on_write"
+
+
+# --- what the plan says, and what each copy takes ------------------------------------------------------------------
+
+
+def test_the_notes_say_the_clone_and_the_order_of_the_instances_in_full() -> None:
+    assert plan(*PRODUCTION, *STAGING).notes == [
+        "Clone method: copy_on_write: an Aurora clone of production's cluster 'production' at its latest restorable "
+        "time, sharing production's storage until either side writes.",
+        "staging: the copy of its writer staging-1 is created first (the first instance of a cluster is its writer), "
+        "then the readers'."]
+
+
+def test_a_data_api_to_turn_on_again_is_noted_in_full() -> None:
+    result = plan(*production_with(**MYSQL), *staging_with(HttpEndpointEnabled=True, **MYSQL))
+    assert "staging: the RDS Data API (HTTP endpoint) is not a setting a clone takes; turn it on again after the " \
+           "refresh (EnableHttpEndpoint)." in result.notes
+
+
+def test_an_unencrypted_clone_is_asked_for_no_key() -> None:
+    # RestoreDBClusterToPointInTime.KmsKeyId: "If DBClusterIdentifier refers to a DB cluster that isn't encrypted,
+    # then the restore request is rejected": a key the description still carries is not sent
+    result = plan(*production_with(StorageEncrypted=False), *staging_with(StorageEncrypted=False))
+    assert result.root is not None and "KmsKeyId" not in result.root.create.request
+
+
+def test_an_instance_with_monitoring_and_insights_off_is_created_without_their_leftover_settings() -> None:
+    # CreateDBInstance: "If MonitoringRoleArn is specified, then you must set MonitoringInterval to a value other
+    # than 0"; the Performance Insights key and retention go with Performance Insights on
+    off = member("staging-1", "staging", DBInstanceClass="db.r6g.large", MonitoringInterval=0,
+                 MonitoringRoleArn="arn:aws:iam::123456789012:role/monitoring", PerformanceInsightsEnabled=False,
+                 PerformanceInsightsKMSKeyId=f"{KEY}insights", PerformanceInsightsRetentionPeriod=7)
+    writer = plan(*PRODUCTION, STAGING_CLUSTER, off, STAGING[2]).levels[0].replicas[0].create.request
+    assert {k: v for k, v in writer.items() if k != "Tags"} == {
+        "DBInstanceIdentifier": "temp-staging-1", "DBClusterIdentifier": "temp-staging", "Engine": "aurora-postgresql",
+        "DBInstanceClass": "db.r6g.large", "MonitoringInterval": 0, "EnablePerformanceInsights": False}
+
+
+def test_each_instance_copy_is_awaited_with_its_parameter_group_in_effect() -> None:
+    # the writer's copy has a parameter group of its own: it is not ready until the group's parameters apply; the
+    # reader's has the default one
+    writer, reader = (level.replicas[0].create.expect for level in plan(*PRODUCTION, *STAGING).levels)
+    assert (writer.DBInstanceIdentifier, writer.parameter_group, writer.parameters_in_sync) == (
+        "temp-staging-1", "staging-params", True)
+    assert (reader.DBInstanceIdentifier, reader.parameter_group, reader.parameters_in_sync) == (
+        "temp-staging-2", None, False)
+
+
+# --- re-runs mid-swap read the old view ------------------------------------------------------------------------------
+
+
+def test_a_rerun_after_both_instances_were_retired_deletes_the_old_writer_last() -> None:
+    # given run-1 swapped the cluster and its writer staging-2, and retired the reader staging-1 (Describe lists
+    # the instances by name: the old reader first)
+    old: list[Resource] = [
+        cluster("old-staging", [("old-staging-1", False), ("old-staging-2", True)], DeletionProtection=False,
+                TagList=retired_tags("staging")),
+        member("old-staging-1", "old-staging", TagList=retired_tags("staging-1")),
+        member("old-staging-2", "old-staging", TagList=retired_tags("staging-2"))]
+    copy: list[Resource] = [
+        cluster("staging", [("staging-2", True), ("temp-staging-1", False)], TagList=tagged("staging")),
+        member("staging-2", "staging", TagList=tagged("staging-2")),
+        member("temp-staging-1", "staging", TagList=tagged("staging-1"))]
+    result = plan(*PRODUCTION, old[0], copy[0], old[1], old[2], copy[1], copy[2], run=RUN_2)
+    # then the old cluster's writer is still known from its members: its instance is deleted after the reader's
+    # (no failover in the old cluster), and a rollback puts it back first
+    assert [(r.rename.get("DBInstanceIdentifier"), r.rename.get("NewDBInstanceIdentifier")) for s in result.swaps
+            for r in s.renames] == [("temp-staging-1", "staging-1")]
+    assert [d.identifier for d in result.deletes] == ["old-staging-1", "old-staging-2", "old-staging"]
+    assert [r.name for r in result.restores] == ["staging", "staging-2", "staging-1"]
+
+
+def test_a_clone_left_by_a_refresh_from_another_source_is_discarded() -> None:
+    # given a clone an earlier refresh of staging from another source left (as for instances: start over)
+    elsewhere = {TAG_SOURCE: "elsewhere"}
+    stale: list[Resource] = [
+        cluster("temp-staging", [("temp-staging-1", True)], TagList=tagged("staging", "run-0", **elsewhere)),
+        member("temp-staging-1", "temp-staging", TagList=tagged("staging-1", "run-0", **elsewhere))]
+    result = plan(*PRODUCTION, *STAGING, *stale, run=RUN_2)
+    assert [d.identifier for d in result.discards] == ["temp-staging-1", "temp-staging"]
+
+
+def test_an_instance_copy_installed_before_the_clusters_copy_still_counts_as_the_target_clusters() -> None:
+    # run-1 installed the writer's copy under its name (its old instance failed and was dropped: no old- left), but
+    # the cluster's copy is still temp-staging and the old cluster still holds the name with its reader
+    old: list[Resource] = [changed(STAGING_CLUSTER, DBClusterMembers=[
+                               {"DBInstanceIdentifier": "staging-2", "IsClusterWriter": True, "PromotionTier": 1}]),
+                           member("staging-2", "staging", TagList=[{"Key": "role", "Value": "reader"}])]
+    copy: list[Resource] = [cluster("temp-staging", [("staging-1", True), ("temp-staging-2", False)],
+                                    TagList=tagged("staging")),
+                            member("staging-1", "temp-staging", TagList=tagged("staging-1")),
+                            member("temp-staging-2", "temp-staging", TagList=tagged("staging-2"))]
+    result = plan(*PRODUCTION, *old, *copy, run=RUN_2)
+    # Then the installed copy is one of the target cluster's names, to roll back with the others
+    assert sorted(r.name for r in result.restores) == ["staging", "staging-1", "staging-2"]
