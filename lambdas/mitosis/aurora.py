@@ -268,12 +268,7 @@ class ClusterCopies:
             "DBParameterGroupName": group, "PromotionTier": old.PromotionTier,
             "PubliclyAccessible": old.PubliclyAccessible, "AutoMinorVersionUpgrade": old.AutoMinorVersionUpgrade,
             "PreferredMaintenanceWindow": old.PreferredMaintenanceWindow,
-            "MonitoringInterval": old.MonitoringInterval,
-            "MonitoringRoleArn": old.MonitoringRoleArn if old.MonitoringInterval else None,
-            "EnablePerformanceInsights": old.PerformanceInsightsEnabled,
-            "PerformanceInsightsKMSKeyId": old.PerformanceInsightsKMSKeyId if old.PerformanceInsightsEnabled else None,
-            "PerformanceInsightsRetentionPeriod":
-                old.PerformanceInsightsRetentionPeriod if old.PerformanceInsightsEnabled else None,
+            **old.monitoring(),
             "Tags": [t.model_dump() for t in tags],
         }
         create = {key: value for key, value in settings.items() if value is not None}

@@ -663,12 +663,7 @@ class Copies:
             "PubliclyAccessible": old.PubliclyAccessible,
             "AutoMinorVersionUpgrade": old.AutoMinorVersionUpgrade,
             "CopyTagsToSnapshot": old.CopyTagsToSnapshot,
-            "MonitoringInterval": old.MonitoringInterval,
-            "MonitoringRoleArn": old.MonitoringRoleArn if old.MonitoringInterval else None,
-            "EnablePerformanceInsights": old.PerformanceInsightsEnabled,
-            "PerformanceInsightsKMSKeyId": old.PerformanceInsightsKMSKeyId if old.PerformanceInsightsEnabled else None,
-            "PerformanceInsightsRetentionPeriod":
-                old.PerformanceInsightsRetentionPeriod if old.PerformanceInsightsEnabled else None,
+            **old.monitoring(),
             "EnableIAMDatabaseAuthentication": old.IAMDatabaseAuthenticationEnabled,
             "EnableCloudwatchLogsExports": old.EnabledCloudwatchLogsExports or None,
             "Tags": [t.model_dump() for t in tags],

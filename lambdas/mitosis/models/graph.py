@@ -133,6 +133,18 @@ class DBInstance(Tagged):
                 data = {**data, "Port": port}
         return data
 
+    def monitoring(self) -> dict[str, Any]:
+        """Its enhanced monitoring and Performance Insights as CreateDBInstance names them (a role, key or
+        retention only where the feature is on: RDS keeps them in the description after it is turned off)."""
+        insights = self.PerformanceInsightsEnabled
+        return {
+            "MonitoringInterval": self.MonitoringInterval,
+            "MonitoringRoleArn": self.MonitoringRoleArn if self.MonitoringInterval else None,
+            "EnablePerformanceInsights": insights,
+            "PerformanceInsightsKMSKeyId": self.PerformanceInsightsKMSKeyId if insights else None,
+            "PerformanceInsightsRetentionPeriod": self.PerformanceInsightsRetentionPeriod if insights else None,
+        }
+
     @property
     def parameter_group(self) -> ParameterGroupStatus | None:
         return self.DBParameterGroups[0] if self.DBParameterGroups else None
