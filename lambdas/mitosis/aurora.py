@@ -102,6 +102,9 @@ def refuse_unsafe(view: ReplicationGraph, request: RefreshRequest, members: list
     """What a cluster refresh refuses before anything is changed (the planner's instance refusals' counterparts).
     `members` are the target cluster's instances."""
     source, target = request.source, request.target
+    if source in (temp_name(target), old_name(target)):
+        raise PlanRefused(f"Source '{source}' is one of the names a refresh of '{target}' uses for its copy and its "
+                          "old cluster: name production's DB cluster.")
     production, old = _cluster(view, source, "Source"), _cluster(view, target, "Target")
     for role, cluster in (("Source", production), ("Target", old)):
         refused = _kind_refused(cluster, role)

@@ -400,6 +400,14 @@ def test_quotas_are_checked_before_anything_is_created() -> None:
                      aurora(), RUN_1)
 
 
+def test_a_source_named_as_the_targets_copy_or_old_cluster_is_refused() -> None:
+    # the clone an earlier run left is not production, however it is named in the input
+    clone = clone_of_run_1()
+    assert refusal(*PRODUCTION, *STAGING, *clone, source="temp-staging") == (
+        "Source 'temp-staging' is one of the names a refresh of 'staging' uses for its copy and its old cluster: "
+        "name production's DB cluster.")
+
+
 def test_a_temp_cluster_the_workflow_did_not_make_is_refused() -> None:
     foreign = cluster("temp-staging", TagList=[{"Key": "owner", "Value": "someone"}])
     assert "did not create are in the way (temp-staging)" in refusal(*PRODUCTION, *STAGING, foreign)
